@@ -1,0 +1,247 @@
+package dev.bullpen;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs for one {@link Worker}: the handler, then the finishing script, which fetches the
+ * next job in the same call so a busy slot needs one round trip per job.
+ *
+ * <p>Implementation notes: the job leaves the worker's held set just before its finishing call
+ * (so lock renewal never reports a job that is being finished as lost). A finishing call that
+ * meets Redis unavailable is retried a few times: every finishing script checks the lock and
+ * that the job is active, so a retry after a call that did take effect is rejected (-2/-3) and
+ * writes nothing.
+ */
+final class JobRunner<D> {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  static final int DEFAULT_STACK_TRACE_LIMIT = 10;
+  private static final int MAX_STACK_CHARS = 8000;
+
+  private final Worker<D> w;
+  private final QueueContext ctx;
+
+  JobRunner(Worker<D> worker) {
+    this.w = worker;
+    this.ctx = worker.ctx;
+  }
+
+  /** Runs a chain of jobs on this thread and frees the slot when the chain ends. */
+  void run(Job<D> first) {
+    try {
+      Job<D> job = first;
+      while (job != null) {
+        job = processOne(job);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("queue {}: unexpected error in job runner", ctx.name, e);
+      w.each(l -> l.onError(e));
+    } finally {
+      w.slots.release();
+    }
+  }
+
+  private Job<D> processOne(Job<D> job) {
+    w.held.put(job.id(), job.lockToken());
+    w.each(l -> l.onActive(job));
+    if (job.deferredFailure().isPresent()) {
+      return fail(job, new UnrecoverableJobException(job.deferredFailure().get()), true);
+    }
+    int maxStarted = w.opts.maxStartedAttempts();
+    if (maxStarted > 0 && job.attemptsStarted() > maxStarted) {
+      return fail(job, new UnrecoverableJobException("job started more than allowable limit"),
+          true);
+    }
+    Object result;
+    try {
+      result = w.handler.handle(job);
+    } catch (DelayJobException d) {
+      w.held.remove(job.id());
+      guarded(job, "delay", () -> ctx.check(ctx.evalLong(ctx.scripts().moveToDelayed,
+          ctx.keys.base(), job.id(), job.lockToken(), Long.toString(ctx.now()),
+          Long.toString(d.delay().toMillis()), "1", "", ""), "moveToDelayed", job.id()));
+      return null;
+    } catch (Throwable t) {
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (t instanceof Error && !(t instanceof AssertionError) && !(t instanceof StackOverflowError)
+          && !(t instanceof OutOfMemoryError)) {
+        throw (Error) t;
+      }
+      return fail(job, t, false);
+    }
+    String returnJson;
+    try {
+      returnJson = ctx.codec().encode(result);
+    } catch (IllegalArgumentException e) {
+      return fail(job, new UnrecoverableJobException("cannot store the return value: "
+          + e.getMessage(), e), true);
+    }
+    KeepJobs keep = job.opts().removeOnComplete() != null ? job.opts().removeOnComplete()
+        : w.opts.removeOnComplete();
+    w.held.remove(job.id());
+    Fetched<D> next = finish(job, "completed", returnJson, "", keep);
+    if (next == null) {
+      return null;
+    }
+    w.each(l -> l.onCompleted(job, result));
+    return afterFinish(next);
+  }
+
+  private Job<D> fail(Job<D> job, Throwable error, boolean unrecoverable) {
+    boolean finalFailure = unrecoverable || error instanceof UnrecoverableJobException;
+    int attempts = Math.max(1, job.opts().attempts());
+    int made = job.attemptsMade() + 1;
+    String reason = reason(error);
+    String stack = stacktrace(job, error);
+    if (!finalFailure && made < attempts) {
+      long delay = backoff(job, made, error);
+      if (delay >= 0) {
+        w.held.remove(job.id());
+        boolean moved = guarded(job, "retry", () -> {
+          if (delay > 0) {
+            ctx.check(ctx.evalLong(ctx.scripts().moveToDelayed, ctx.keys.base(), job.id(),
+                job.lockToken(), Long.toString(ctx.now()), Long.toString(delay), "0", reason,
+                stack), "moveToDelayed", job.id());
+          } else {
+            ctx.check(ctx.evalLong(ctx.scripts().retryJob, ctx.keys.base(), job.id(),
+                job.lockToken(), Long.toString(ctx.now()), reason, stack,
+                job.opts().lifo() ? "1" : "0"), "retryJob", job.id());
+          }
+        });
+        if (moved) {
+          w.each(l -> l.onFailed(job, error, true));
+        }
+        return null;
+      }
+    }
+    KeepJobs keep = job.opts().removeOnFail() != null ? job.opts().removeOnFail()
+        : w.opts.removeOnFail();
+    w.held.remove(job.id());
+    Fetched<D> next = finish(job, "failed", reason, stack, keep);
+    if (next == null) {
+      return null;
+    }
+    w.each(l -> l.onFailed(job, error, false));
+    return afterFinish(next);
+  }
+
+  private Job<D> afterFinish(Fetched<D> next) {
+    if (next.rateLimitTtl > 0) {
+      w.rateLimitedFor(next.rateLimitTtl);
+    }
+    if (next.jobs.isEmpty()) {
+      return null;
+    }
+    // fetch count is 1, but be robust: any extra job gets its own slot if one is free.
+    for (int i = 1; i < next.jobs.size(); i++) {
+      w.slots.acquireUninterruptibly();
+      w.dispatch(next.jobs.get(i));
+    }
+    return next.jobs.get(0);
+  }
+
+  /** Runs moveToFinished; null when the job could not be finished (lock lost, Redis down). */
+  private Fetched<D> finish(Job<D> job, String target, String value, String stack,
+      KeepJobs keep) {
+    boolean fetchNext = !w.isClosing() && !w.isFetchPaused();
+    String[] fetch = w.fetchArgs("", "", 1);
+    int attempts = Math.max(1, job.opts().attempts());
+    Object[] out = new Object[1];
+    boolean ok = guarded(job, target, () -> {
+      List<Object> reply = ctx.eval(ctx.scripts().moveToFinished, ctx.keys.base(), job.id(),
+          job.lockToken(), Long.toString(ctx.now()), target, value, stack,
+          Integer.toString(keep.count()), Long.toString(keep.ageSeconds()),
+          Integer.toString(keep.limit() == 0 ? 1000 : keep.limit()), Integer.toString(attempts),
+          fetchNext ? "1" : "0", fetch[3], fetch[4], fetch[5], fetch[6], fetch[7]);
+      ctx.check(QueueContext.toLong(reply.get(0)), "moveToFinished(" + target + ")", job.id());
+      out[0] = Fetched.parse(ctx, w.dataType, reply, 1);
+    });
+    @SuppressWarnings("unchecked")
+    Fetched<D> f = (Fetched<D>) out[0];
+    return ok ? f : null;
+  }
+
+  /**
+   * Runs a finishing call, retrying while Redis is unavailable (up to 3 tries); reports lost
+   * locks. Returns whether it succeeded.
+   */
+  private boolean guarded(Job<D> job, String what, Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return true;
+      } catch (LockLostException | JobStateException | JobNotFoundException e) {
+        if (w.isClosing()) {
+          LOG.debug("queue {}: {} of job {} skipped at shutdown: {}", ctx.name, what, job.id(),
+              e.getMessage());
+        } else {
+          LOG.warn("{}", e.getMessage());
+          w.each(l -> l.onError(e));
+        }
+        return false;
+      } catch (RedisUnavailableException e) {
+        if (attempt >= 3 || w.isClosing()) {
+          LOG.warn("queue {}: could not {} job {}: {}; the stalled check will recover it",
+              ctx.name, what, job.id(), e.getMessage());
+          w.each(l -> l.onError(e));
+          return false;
+        }
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+  }
+
+  private long backoff(Job<D> job, int made, Throwable error) {
+    Backoff b = job.opts().backoff();
+    if (b == null) {
+      return 0;
+    }
+    long d = b.delayFor(made, ThreadLocalRandom.current().nextDouble());
+    if (d >= 0) {
+      return d;
+    }
+    BackoffStrategy s = w.opts.backoffStrategy();
+    if (s == null) {
+      LOG.warn("queue {}: job {} has backoff type '{}' but the worker has no backoffStrategy;"
+          + " retrying at once", ctx.name, job.id(), b.type());
+      return 0;
+    }
+    try {
+      return s.delayMs(made, b.type(), error, job);
+    } catch (RuntimeException e) {
+      LOG.warn("queue {}: backoffStrategy threw for job {}; failing it", ctx.name, job.id(), e);
+      return -1;
+    }
+  }
+
+  static String reason(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isEmpty() ? t.getClass().getName() : m;
+  }
+
+  private String stacktrace(Job<D> job, Throwable error) {
+    int limit = job.opts().stackTraceLimit() > 0 ? job.opts().stackTraceLimit()
+        : DEFAULT_STACK_TRACE_LIMIT;
+    List<Object> traces = new ArrayList<>(job.stacktrace());
+    StringWriter sw = new StringWriter();
+    error.printStackTrace(new PrintWriter(sw));
+    String trace = sw.toString();
+    traces.add(trace.length() > MAX_STACK_CHARS ? trace.substring(0, MAX_STACK_CHARS) : trace);
+    while (traces.size() > limit) {
+      traces.remove(0);
+    }
+    return OptsJson.write(traces);
+  }
+}

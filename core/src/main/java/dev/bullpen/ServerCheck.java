@@ -1,0 +1,58 @@
+package dev.bullpen;
+
+import dev.bullpen.internal.RedisGateway;
+import org.slf4j.Logger;
+
+/** Startup checks of the Redis server: version and eviction policy (FORMAT.md 9.1). */
+final class ServerCheck {
+  private ServerCheck() {}
+
+  static void warnAboutServer(RedisGateway gateway, Logger log) {
+    String info;
+    try {
+      info = gateway.call("INFO", r -> r.info("server") + "\n" + r.info("memory"));
+    } catch (BullpenException e) {
+      log.warn("could not read INFO from Redis: {}", e.getMessage());
+      return;
+    }
+    String version = field(info, "redis_version");
+    if (version != null && compare(version, "6.2.0") < 0) {
+      log.warn("Redis {} is older than 6.2.0, the oldest version Bullpen supports", version);
+    }
+    String policy = field(info, "maxmemory_policy");
+    if (policy != null && !policy.equals("noeviction")) {
+      log.warn("Redis maxmemory-policy is '{}': Redis may EVICT queue keys and lose jobs under"
+          + " memory pressure. Set maxmemory-policy noeviction for job queues.", policy);
+    }
+  }
+
+  static String field(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  static int compare(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int p = i < x.length ? parse(x[i]) : 0;
+      int q = i < y.length ? parse(y[i]) : 0;
+      if (p != q) {
+        return Integer.compare(p, q);
+      }
+    }
+    return 0;
+  }
+
+  private static int parse(String s) {
+    try {
+      return Integer.parseInt(s.replaceAll("[^0-9].*", ""));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
