@@ -1,0 +1,294 @@
+package dev.bullpen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bullpen.testing.MutableClock;
+import dev.bullpen.testing.RedisServer;
+import dev.bullpen.testing.RedisTest;
+import dev.bullpen.testing.TestNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Producer-side behaviour against a real redis-server, checked against BullMQ's layout. */
+@RedisTest
+class QueueIT {
+  private final RedisServer redis;
+  private final MutableClock clock = MutableClock.at(Instant.parse("2026-11-25T10:00:00Z"));
+  private Bullpen bp;
+  private String name;
+  private Queue<Object> queue;
+
+  QueueIT(RedisServer redis) {
+    this.redis = redis;
+  }
+
+  @BeforeEach
+  void setUp() {
+    bp = Bullpen.builder().uri(redis.uri()).clock(clock).build();
+    name = TestNames.uniqueQueue("q");
+    queue = bp.queue(name);
+  }
+
+  @AfterEach
+  void tearDown() {
+    bp.close();
+  }
+
+  private String key(String suffix) {
+    return "bull:" + name + ":" + suffix;
+  }
+
+  private List<String> events() {
+    String raw = redis.command("XRANGE", key("events"), "-", "+");
+    List<String> names = new ArrayList<>();
+    List<String> lines = Arrays.asList(raw.split("\n"));
+    for (int i = 0; i < lines.size() - 1; i++) {
+      if (lines.get(i).equals("event")) {
+        names.add(lines.get(i + 1));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void addStoresBullmqJobHashAndWakesWorkers() {
+    Job<Object> job = queue.add("std", Map.of("a", 1));
+    assertThat(job.id()).isEqualTo("1");
+    Map<String, String> hash = queue.getJob("1").orElseThrow().fields();
+    assertThat(hash).containsOnlyKeys("name", "data", "opts", "timestamp", "delay", "priority");
+    assertThat(hash).containsEntry("name", "std").containsEntry("data", "{\"a\":1}")
+        .containsEntry("opts", "{\"attempts\":0}").containsEntry("delay", "0")
+        .containsEntry("priority", "0")
+        .containsEntry("timestamp", Long.toString(clock.millis()));
+    assertThat(redis.command("LRANGE", key("wait"), "0", "-1")).isEqualTo("1");
+    assertThat(redis.command("ZSCORE", key("marker"), "0")).isEqualTo("0");
+    assertThat(events()).containsExactly("added", "waiting");
+    assertThat(redis.command("HGET", key("meta"), "opts.maxLenEvents")).isEqualTo("10000");
+  }
+
+  @Test
+  void customIdMakesAddIdempotent() {
+    JobOptions opts = JobOptions.builder().jobId("order-7").build();
+    queue.add("first", Map.of("v", 1), opts);
+    Job<Object> again = queue.add("second", Map.of("v", 2), opts);
+    assertThat(again.id()).isEqualTo("order-7");
+    Job<Object> stored = queue.getJob("order-7").orElseThrow();
+    assertThat(stored.name()).isEqualTo("first");
+    assertThat(stored.dataJson()).isEqualTo("{\"v\":1}");
+    assertThat(queue.getJobCounts().waiting()).isEqualTo(1);
+    assertThat(events()).containsExactly("added", "waiting", "duplicated");
+    assertThat(redis.command("GET", key("id"))).isEqualTo("2");
+  }
+
+  @Test
+  void delayedJobsAreScoredByDueTimeTimesFourThousandNinetySix() {
+    queue.add("d1", 1, JobOptions.builder().delay(Duration.ofSeconds(60)).build());
+    queue.add("d2", 2, JobOptions.builder().delay(Duration.ofSeconds(60)).build());
+    long due = clock.millis() + 60_000;
+    assertThat(redis.command("ZSCORE", key("delayed"), "1")).isEqualTo(Long.toString(due * 4096));
+    assertThat(redis.command("ZSCORE", key("delayed"), "2"))
+        .isEqualTo(Long.toString(due * 4096 + 1));
+    assertThat(redis.command("ZSCORE", key("marker"), "1")).isEqualTo(Long.toString(due));
+    assertThat(queue.getJob("1").orElseThrow().optsJson()).isEqualTo(
+        "{\"delay\":60000,\"attempts\":0}");
+    assertThat(queue.getState("1")).isEqualTo(JobState.DELAYED);
+    String raw = redis.command("XRANGE", key("events"), "-", "+");
+    assertThat(raw).contains("delay\n" + due);
+  }
+
+  @Test
+  void prioritizedJobsAreScoredByPriorityAndCounter() {
+    queue.add("p", 1, JobOptions.builder().priority(5).build());
+    queue.add("p", 2, JobOptions.builder().priority(5).build());
+    assertThat(redis.command("ZSCORE", key("prioritized"), "1")).isEqualTo("21474836481");
+    assertThat(redis.command("ZSCORE", key("prioritized"), "2")).isEqualTo("21474836482");
+    assertThat(redis.command("GET", key("pc"))).isEqualTo("2");
+    assertThat(queue.getState("2")).isEqualTo(JobState.PRIORITIZED);
+    assertThat(queue.getJobCounts().prioritized()).isEqualTo(2);
+  }
+
+  @Test
+  void idsPastThreeHundredMillionStayDecimal() {
+    redis.command("SET", key("id"), "299999999");
+    assertThat(queue.add("a", 1).id()).isEqualTo("300000000");
+    assertThat(queue.add("b", 1, JobOptions.builder().priority(3).build()).id())
+        .isEqualTo("300000001");
+    assertThat(queue.add("c", 1, JobOptions.builder().delay(Duration.ofSeconds(5)).build()).id())
+        .isEqualTo("300000002");
+    assertThat(redis.command("EXISTS", key("300000002"))).isEqualTo("1");
+  }
+
+  @Test
+  void addBulkSendsOneScriptCallPerThousandJobs() {
+    List<NewJob<Object>> jobs = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      jobs.add(NewJob.of("bulk", Map.of("seq", i)));
+    }
+    long before = bp.gateway().calls();
+    List<Job<Object>> added = queue.addBulk(jobs);
+    assertThat(bp.gateway().calls() - before).isEqualTo(3);
+    assertThat(added).hasSize(2500);
+    assertThat(added.get(2499).id()).isEqualTo("2500");
+    assertThat(queue.getJobCounts().waiting()).isEqualTo(2500);
+    List<Job<Object>> oldest = queue.getJobs(JobState.WAITING, 0, 2, true);
+    assertThat(oldest).extracting(Job::id).containsExactly("1", "2", "3");
+    List<Job<Object>> newest = queue.getJobs(JobState.WAITING, 0, 1, false);
+    assertThat(newest).extracting(Job::id).containsExactly("2500", "2499");
+  }
+
+  @Test
+  void badInputFailsClearlyAndWritesNothing() {
+    long keys = redis.dbSize();
+    assertThatThrownBy(() -> bp.queue("")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("queue name");
+    assertThatThrownBy(() -> bp.queue("a:b")).hasMessageContaining("':'");
+    for (String id : List.of("0", "42", "-3", "a:b", "0:x", "active", "meta", "stalled-check",
+        "wait", "events", "", "bad\nid")) {
+      assertThatThrownBy(() -> JobOptions.builder().jobId(id))
+          .as("id '%s'", id).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("jobId");
+    }
+    assertThatThrownBy(() -> JobOptions.builder().delay(Duration.ofMillis(-1)))
+        .hasMessageContaining("delay");
+    assertThatThrownBy(() -> JobOptions.builder().priority(2_097_152))
+        .hasMessageContaining("priority");
+    assertThatThrownBy(() -> JobOptions.builder().priority(-1)).hasMessageContaining("priority");
+    assertThatThrownBy(() -> JobOptions.builder().attempts(0)).hasMessageContaining("attempts");
+    assertThatThrownBy(() -> Backoff.fixed(Duration.ofSeconds(1)).withJitter(2))
+        .hasMessageContaining("jitter");
+    Object unserializable = new Object() {
+      @SuppressWarnings("unused")
+      public Object getSelf() {
+        return this;
+      }
+    };
+    assertThatThrownBy(() -> queue.add("x", unserializable))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data");
+    String big = "x".repeat(Bullpen.DEFAULT_MAX_DATA_BYTES);
+    assertThatThrownBy(() -> queue.add("x", big)).hasMessageContaining("over the limit");
+    // A bad job in a bulk add stops the whole batch before anything is sent.
+    assertThatThrownBy(() -> queue.addBulk(List.of(NewJob.of("ok", 1),
+        NewJob.of("bad", unserializable)))).hasMessageContaining("jobs[1].data");
+    assertThat(redis.dbSize()).isEqualTo(keys);
+  }
+
+  @Test
+  void pauseKeepsJobsWaitingAndResumeRestoresTheMarker() {
+    queue.pause();
+    assertThat(queue.isPaused()).isTrue();
+    queue.add("a", 1);
+    assertThat(redis.command("EXISTS", key("marker"))).isEqualTo("0");
+    assertThat(queue.getJobCounts().waiting()).isEqualTo(1);
+    queue.resume();
+    assertThat(queue.isPaused()).isFalse();
+    assertThat(redis.command("ZSCORE", key("marker"), "0")).isEqualTo("0");
+    assertThat(events()).containsSubsequence("paused", "resumed");
+  }
+
+  @Test
+  void resumeMigratesALegacyPausedList() {
+    for (int i = 1; i <= 3; i++) {
+      redis.command("HSET", key("l" + i), "name", "legacy", "data", "{}", "opts", "{}");
+      redis.command("LPUSH", key("paused"), "l" + i);
+    }
+    queue.pause();
+    queue.resume();
+    assertThat(redis.command("EXISTS", key("paused"))).isEqualTo("0");
+    assertThat(queue.getJobs(JobState.WAITING, 0, -1, true)).extracting(Job::id)
+        .containsExactly("l1", "l2", "l3");
+  }
+
+  @Test
+  void progressAndLogsAreStoredAndAnnounced() {
+    Job<Object> job = queue.add("p", 1, JobOptions.builder().keepLogs(2).build());
+    job.updateProgress(42);
+    assertThat(queue.getJob(job.id()).orElseThrow().progressJson()).isEqualTo("42");
+    job.updateProgress(Map.of("step", 2));
+    assertThat(queue.getJob(job.id()).orElseThrow().progress()).isEqualTo(Map.of("step", 2));
+    assertThat(job.log("one")).isEqualTo(1);
+    job.log("two");
+    assertThat(job.log("three")).isEqualTo(2);
+    assertThat(queue.getJobLogs(job.id(), 0, -1)).containsExactly("two", "three");
+    assertThat(events()).containsSubsequence("progress", "progress");
+    assertThatThrownBy(() -> queue.getJob(job.id()).orElseThrow().updateProgress(new Object() {
+      @SuppressWarnings("unused")
+      public Object getSelf() {
+        return this;
+      }
+    })).isInstanceOf(IllegalArgumentException.class);
+    redis.command("DEL", key(job.id()));
+    assertThatThrownBy(() -> job.updateProgress(1)).isInstanceOf(JobNotFoundException.class);
+  }
+
+  @Test
+  void removePromoteDrainAndClean() {
+    queue.add("a", 1);
+    queue.add("b", 2, JobOptions.builder().delay(Duration.ofHours(1)).build());
+    queue.add("c", 3, JobOptions.builder().priority(1).build());
+    assertThat(queue.remove("1")).isTrue();
+    assertThat(queue.remove("1")).isFalse();
+    assertThat(redis.command("EXISTS", key("1"))).isEqualTo("0");
+    assertThat(events()).contains("removed");
+    queue.getJob("2").orElseThrow().promote();
+    assertThat(queue.getState("2")).isEqualTo(JobState.WAITING);
+    assertThat(redis.command("HGET", key("2"), "delay")).isEqualTo("0");
+    assertThatThrownBy(() -> queue.getJob("2").orElseThrow().promote())
+        .isInstanceOf(JobStateException.class);
+    queue.add("d", 4, JobOptions.builder().delay(Duration.ofHours(1)).build());
+    assertThat(queue.drain(false)).isEqualTo(2);
+    assertThat(queue.getJobCounts().delayed()).isEqualTo(1);
+    assertThat(queue.drain(true)).isEqualTo(1);
+    assertThat(queue.getJobCounts().unfinished()).isZero();
+
+    queue.add("old", 1);
+    clock.advance(Duration.ofMinutes(10));
+    queue.add("new", 2);
+    List<String> cleaned = queue.clean(Duration.ofMinutes(5), 0, JobState.WAITING);
+    assertThat(cleaned).containsExactly("5");
+    assertThat(queue.getJobs(JobState.WAITING, 0, -1, true)).extracting(Job::id)
+        .containsExactly("6");
+    assertThat(events()).contains("cleaned");
+  }
+
+  @Test
+  void obliterateRemovesEveryKeyOfThePausedQueue() {
+    for (int i = 0; i < 2500; i++) {
+      queue.add("j", i, i % 3 == 0 ? JobOptions.builder().delay(Duration.ofHours(1)).build()
+          : JobOptions.DEFAULT);
+    }
+    queue.getJob("2").orElseThrow().log("row");
+    queue.obliterate(false);
+    String keys = redis.command("KEYS", "bull:" + name + ":*");
+    assertThat(keys == null ? "" : keys).isEmpty();
+  }
+
+  @Test
+  void obliterateRefusesActiveJobsUnlessForced() {
+    queue.add("a", 1);
+    redis.command("RPOPLPUSH", key("wait"), key("active"));
+    assertThatThrownBy(() -> queue.obliterate(false)).isInstanceOf(JobStateException.class)
+        .hasMessageContaining("active");
+    queue.obliterate(true);
+    assertThat(redis.command("EXISTS", key("1"))).isEqualTo("0");
+  }
+
+  @Test
+  void globalConcurrencyAndRateLimitLiveInMeta() {
+    queue.setGlobalConcurrency(3);
+    queue.setGlobalRateLimit(10, Duration.ofSeconds(2));
+    assertThat(redis.command("HMGET", key("meta"), "concurrency", "max", "duration"))
+        .isEqualTo("3\n10\n2000");
+    queue.removeGlobalConcurrency();
+    queue.removeGlobalRateLimit();
+    assertThat(redis.command("HLEN", key("meta"))).isEqualTo("0");
+    assertThatThrownBy(() -> queue.setGlobalConcurrency(0)).hasMessageContaining("concurrency");
+  }
+}

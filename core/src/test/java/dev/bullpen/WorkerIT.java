@@ -1,0 +1,383 @@
+package dev.bullpen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bullpen.testing.RedisServer;
+import dev.bullpen.testing.RedisTest;
+import dev.bullpen.testing.TestNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Worker behaviour: ordering, results, failures, retention, concurrency and limits. */
+@RedisTest
+class WorkerIT {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  private final RedisServer redis;
+  private Bullpen bp;
+  private String name;
+  private Queue<Object> queue;
+
+  WorkerIT(RedisServer redis) {
+    this.redis = redis;
+  }
+
+  @BeforeEach
+  void setUp() {
+    bp = Bullpen.connect(redis.uri());
+    name = TestNames.uniqueQueue("w");
+    queue = bp.queue(name);
+  }
+
+  @AfterEach
+  void tearDown() {
+    bp.close();
+  }
+
+  private String key(String suffix) {
+    return "bull:" + name + ":" + suffix;
+  }
+
+  private List<String> processOrder(int jobs) {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    bp.worker(name, Object.class, j -> order.add(j.name()));
+    await().atMost(WAIT).until(() -> order.size() == jobs);
+    return order;
+  }
+
+  @Test
+  void processesFifoByDefault() {
+    for (int i = 0; i < 5; i++) {
+      queue.add("j" + i, i);
+    }
+    assertThat(processOrder(5)).containsExactly("j0", "j1", "j2", "j3", "j4");
+  }
+
+  @Test
+  void lifoJobsJumpTheLine() {
+    queue.add("a", 1);
+    queue.add("b", 2);
+    queue.add("c", 3, JobOptions.builder().lifo(true).build());
+    assertThat(processOrder(3)).containsExactly("c", "a", "b");
+  }
+
+  @Test
+  void plainJobsBeforePrioritizedAndLowerPriorityNumbersFirst() {
+    queue.add("p3", 1, JobOptions.builder().priority(3).build());
+    queue.add("p1a", 1, JobOptions.builder().priority(1).build());
+    queue.add("p1b", 1, JobOptions.builder().priority(1).build());
+    queue.add("plain", 1);
+    assertThat(processOrder(4)).containsExactly("plain", "p1a", "p1b", "p3");
+  }
+
+  @Test
+  void delayedJobsRunWhenDueInDueOrder() {
+    queue.add("late", 1, JobOptions.builder().delay(Duration.ofMillis(900)).build());
+    queue.add("early", 1, JobOptions.builder().delay(Duration.ofMillis(300)).build());
+    queue.add("now", 1);
+    List<String> order = processOrder(3);
+    assertThat(order).containsExactly("now", "early", "late");
+    Job<Object> late = queue.getJob("1").orElseThrow();
+    assertThat(late.processedOn().toEpochMilli() - late.timestamp().toEpochMilli())
+        .isGreaterThanOrEqualTo(900);
+  }
+
+  @Test
+  void completionStoresResultAndBullmqFields() {
+    queue.add("sum", Map.of("a", 2, "b", 3));
+    bp.worker(name, Map.class, j -> ((Integer) j.data().get("a")) + (Integer) j.data().get("b"),
+        WorkerOptions.builder().name("w1").build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 1);
+    Job<Object> job = queue.getJob("1").orElseThrow();
+    assertThat(job.returnValueJson()).isEqualTo("5");
+    assertThat(job.attemptsMade()).isEqualTo(1);
+    assertThat(job.attemptsStarted()).isEqualTo(1);
+    assertThat(job.processedBy()).isEqualTo("w1");
+    assertThat(job.finishedOn()).isNotNull();
+    assertThat(job.getState()).isEqualTo(JobState.COMPLETED);
+    assertThat(redis.command("ZSCORE", key("completed"), "1"))
+        .isEqualTo(Long.toString(job.finishedOn().toEpochMilli()));
+    assertThat(redis.command("EXISTS", key("1:lock"))).isEqualTo("0");
+    assertThat(redis.command("LLEN", key("active"))).isEqualTo("0");
+  }
+
+  @Test
+  void everyJsonKindOfReturnValueIsStored() {
+    List<Object> values = List.of(Map.of("k", List.of(1, 2)), List.of("a"), "text", 1.5, true);
+    for (int i = 0; i < values.size(); i++) {
+      queue.add("r", i);
+    }
+    bp.worker(name, Integer.class, j -> values.get(j.data()));
+    queue.add("null", 99);
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() + queue.getJobCounts()
+        .failed() == values.size() + 1);
+    assertThat(queue.getJob("1").orElseThrow().returnValueJson()).isEqualTo("{\"k\":[1,2]}");
+    assertThat(queue.getJob("2").orElseThrow().returnValueJson()).isEqualTo("[\"a\"]");
+    assertThat(queue.getJob("3").orElseThrow().returnValueJson()).isEqualTo("\"text\"");
+    assertThat(queue.getJob("4").orElseThrow().returnValueJson()).isEqualTo("1.5");
+    assertThat(queue.getJob("5").orElseThrow().returnValueJson()).isEqualTo("true");
+  }
+
+  @Test
+  void unrecoverableFailureSkipsRemainingAttempts() {
+    queue.add("bad", 1, JobOptions.builder().attempts(5).build());
+    AtomicInteger runs = new AtomicInteger();
+    bp.worker(name, Object.class, j -> {
+      runs.incrementAndGet();
+      throw new UnrecoverableJobException("no way");
+    });
+    await().atMost(WAIT).until(() -> queue.getJobCounts().failed() == 1);
+    Job<Object> job = queue.getJob("1").orElseThrow();
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(job.failedReason()).isEqualTo("no way");
+    assertThat(job.attemptsMade()).isEqualTo(1);
+    assertThat(job.stacktrace()).hasSize(1);
+  }
+
+  @Test
+  void immediateRetriesThenFinalFailureEmitsRetriesExhausted() {
+    queue.add("flaky", 1, JobOptions.builder().attempts(3).build());
+    bp.worker(name, Object.class, j -> {
+      throw new IllegalStateException("boom " + j.attemptsMade());
+    });
+    await().atMost(WAIT).until(() -> queue.getJobCounts().failed() == 1);
+    Job<Object> job = queue.getJob("1").orElseThrow();
+    assertThat(job.attemptsMade()).isEqualTo(3);
+    assertThat(job.attemptsStarted()).isEqualTo(3);
+    assertThat(job.failedReason()).isEqualTo("boom 2");
+    assertThat(job.stacktrace()).hasSize(3);
+    String events = redis.command("XRANGE", key("events"), "-", "+");
+    assertThat(events).contains("retries-exhausted").contains("attemptsMade\n3");
+  }
+
+  @Test
+  void succeedsOnALaterAttempt() {
+    queue.add("flaky", 1, JobOptions.builder().attempts(3)
+        .backoff(Backoff.fixed(Duration.ofMillis(50))).build());
+    bp.worker(name, Object.class, j -> {
+      if (j.attemptsMade() < 2) {
+        throw new IllegalStateException("not yet");
+      }
+      return "done";
+    });
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 1);
+    Job<Object> job = queue.getJob("1").orElseThrow();
+    assertThat(job.attemptsMade()).isEqualTo(3);
+    assertThat(job.returnValueJson()).isEqualTo("\"done\"");
+    assertThat(job.failedReason()).isEqualTo("not yet");
+  }
+
+  @Test
+  void customBackoffStrategyCanStopRetrying() {
+    queue.add("c", 1, JobOptions.builder().attempts(10)
+        .backoff(Backoff.custom("mine", Duration.ofMillis(10))).build());
+    AtomicInteger runs = new AtomicInteger();
+    bp.worker(name, Object.class, j -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("x");
+    }, WorkerOptions.builder().backoffStrategy((made, type, err, job) -> made >= 2 ? -1 : 5)
+        .build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().failed() == 1);
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void deferredFailureFailsWithoutRunningTheHandler() {
+    queue.add("stalled-too-often", 1);
+    redis.command("HSET", key("1"), "defa", "job stalled more than allowable limit");
+    AtomicInteger runs = new AtomicInteger();
+    bp.worker(name, Object.class, j -> runs.incrementAndGet());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().failed() == 1);
+    Job<Object> job = queue.getJob("1").orElseThrow();
+    assertThat(runs.get()).isZero();
+    assertThat(job.failedReason()).isEqualTo("job stalled more than allowable limit");
+    assertThat(job.fields()).doesNotContainKey("defa");
+  }
+
+  @Test
+  void retentionByCountDeletesOlderJobs() {
+    for (int i = 0; i < 6; i++) {
+      queue.add("r", i, i == 5 ? JobOptions.builder().removeOnComplete(KeepJobs.NONE).build()
+          : JobOptions.DEFAULT);
+    }
+    bp.worker(name, Object.class, j -> null,
+        WorkerOptions.builder().removeOnComplete(KeepJobs.last(2)).build());
+    await().atMost(WAIT).until(() -> redis.command("EXISTS", key("6")).equals("0")
+        && queue.getJobCounts().unfinished() == 0);
+    assertThat(queue.getJobs(JobState.COMPLETED, 0, -1, true)).extracting(Job::id)
+        .containsExactly("4", "5");
+    assertThat(redis.command("EXISTS", key("1"))).isEqualTo("0");
+    assertThat(redis.command("EXISTS", key("6:logs"))).isEqualTo("0");
+  }
+
+  @Test
+  void retentionByAgeDeletesJobsFinishedLongerAgo() {
+    queue.add("old", 1);
+    bp.worker(name, Object.class, j -> null, WorkerOptions.builder()
+        .removeOnComplete(KeepJobs.maxAge(Duration.ofSeconds(1))).build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 1);
+    // Make job 1 look finished an hour ago; the next completion sweeps it.
+    redis.command("ZADD", key("completed"), "1000", "1");
+    queue.add("new", 2);
+    await().atMost(WAIT).until(() -> redis.command("EXISTS", key("1")).equals("0"));
+    assertThat(queue.getJobs(JobState.COMPLETED, 0, -1, true)).extracting(Job::id)
+        .containsExactly("2");
+  }
+
+  @Test
+  void concurrencyRunsJobsInParallelAndFetchesInBatches() throws Exception {
+    int n = 20;
+    CountDownLatch allIn = new CountDownLatch(10);
+    for (int i = 0; i < n; i++) {
+      queue.add("p", i);
+    }
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    bp.worker(name, Object.class, j -> {
+      int now = running.incrementAndGet();
+      peak.accumulateAndGet(now, Math::max);
+      allIn.countDown();
+      allIn.await(5, TimeUnit.SECONDS);
+      running.decrementAndGet();
+      return null;
+    }, WorkerOptions.builder().concurrency(10).build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == n);
+    assertThat(peak.get()).isEqualTo(10);
+  }
+
+  @Test
+  void globalConcurrencyCapsActiveJobsAcrossWorkers() {
+    queue.setGlobalConcurrency(2);
+    for (int i = 0; i < 12; i++) {
+      queue.add("g", i);
+    }
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    JobHandler<Object, Object> h = j -> {
+      peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+      Thread.sleep(50);
+      running.decrementAndGet();
+      return null;
+    };
+    WorkerOptions o = WorkerOptions.builder().concurrency(5).drainDelay(Duration.ofMillis(200))
+        .build();
+    bp.worker(name, Object.class, h, o);
+    bp.worker(name, Object.class, h, o);
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 12);
+    assertThat(peak.get()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void workerRateLimiterSpacesJobStarts() {
+    for (int i = 0; i < 9; i++) {
+      queue.add("r", i);
+    }
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    bp.worker(name, Object.class, j -> started.put(j.id(), System.nanoTime()),
+        WorkerOptions.builder().concurrency(5).limiter(3, Duration.ofMillis(700)).build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 9);
+    List<Long> times = new ArrayList<>(started.values());
+    Collections.sort(times);
+    // 9 jobs at 3 per window need at least three windows: two full windows must pass.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(8) - times.get(0)))
+        .isGreaterThanOrEqualTo(1300);
+    assertThat(queue.getJobCounts().delayed()).isZero();
+  }
+
+  @Test
+  void globalRateLimitFromMetaAppliesToEveryWorker() {
+    queue.setGlobalRateLimit(2, Duration.ofMillis(600));
+    for (int i = 0; i < 6; i++) {
+      queue.add("r", i);
+    }
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    bp.worker(name, Object.class, j -> started.put(j.id(), System.nanoTime()),
+        WorkerOptions.builder().concurrency(4).build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 6);
+    List<Long> times = new ArrayList<>(started.values());
+    Collections.sort(times);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(5) - times.get(0)))
+        .isGreaterThanOrEqualTo(1100);
+  }
+
+  @Test
+  void pausedQueueStartsNothingUntilResumed() throws Exception {
+    queue.pause();
+    queue.add("a", 1);
+    AtomicInteger runs = new AtomicInteger();
+    bp.worker(name, Object.class, j -> runs.incrementAndGet(),
+        WorkerOptions.builder().drainDelay(Duration.ofMillis(100)).build());
+    Thread.sleep(500);
+    assertThat(runs.get()).isZero();
+    assertThat(queue.getJobCounts().waiting()).isEqualTo(1);
+    queue.resume();
+    await().atMost(WAIT).until(() -> runs.get() == 1);
+  }
+
+  @Test
+  void handlerCanDelayItsJobWithoutSpendingAnAttempt() {
+    queue.add("step", 1);
+    AtomicInteger runs = new AtomicInteger();
+    bp.worker(name, Object.class, j -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new DelayJobException(Duration.ofMillis(200));
+      }
+      return "second";
+    });
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 1);
+    assertThat(queue.getJob("1").orElseThrow().attemptsMade()).isEqualTo(1);
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void retryAndRetryJobsRunFailedJobsAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    queue.add("f", 1);
+    queue.add("f", 2);
+    bp.worker(name, Object.class, j -> {
+      if (runs.incrementAndGet() <= 2) {
+        throw new IllegalStateException("first time fails");
+      }
+      return "ok";
+    });
+    await().atMost(WAIT).until(() -> queue.getJobCounts().failed() == 2);
+    queue.getJob("1").orElseThrow().retry();
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 1);
+    assertThat(queue.retryJobs()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 2);
+    Job<Object> job = queue.getJob("2").orElseThrow();
+    assertThat(job.failedReason()).isNull();
+    assertThat(job.returnValueJson()).isEqualTo("\"ok\"");
+  }
+
+  @Test
+  void idleWorkerBlocksInsteadOfPolling() throws Exception {
+    bp.worker(name, Object.class, j -> null,
+        WorkerOptions.builder().drainDelay(Duration.ofSeconds(30)).build());
+    Thread.sleep(500);
+    redis.command("CONFIG", "RESETSTAT");
+    Thread.sleep(2000);
+    String stats = redis.info("commandstats");
+    long total = 0;
+    for (String line : stats.split("\r?\n")) {
+      int i = line.indexOf("calls=");
+      if (i > 0) {
+        total += Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
+      }
+    }
+    // No busy polling: over 2 s an idle worker sends nothing (it sits in BZPOPMIN).
+    assertThat(total).isLessThanOrEqualTo(1);
+    queue.add("wake", 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> queue.getJobCounts().completed() == 1);
+  }
+}
