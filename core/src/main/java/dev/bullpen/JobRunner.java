@@ -187,9 +187,14 @@ final class JobRunner<D> {
         }
         return false;
       } catch (RedisUnavailableException e) {
-        if (attempt >= 3 || w.isClosing()) {
-          LOG.warn("queue {}: could not {} job {}: {}; the stalled check will recover it",
-              ctx.name, what, job.id(), e.getMessage());
+        if (w.isClosing()) {
+          LOG.debug("queue {}: {} of job {} skipped at shutdown: {}", ctx.name, what, job.id(),
+              e.getMessage());
+          return false;
+        }
+        if (attempt >= 3) {
+          LOG.warn("queue {}: could not move job {} ({}): {}; the stalled check will recover it",
+              ctx.name, job.id(), what, e.getMessage());
           w.each(l -> l.onError(e));
           return false;
         }

@@ -161,10 +161,11 @@ public final class RedisGateway implements AutoCloseable {
    */
   public BlockingConnection openBlocking(String clientName) {
     try {
-      StatefulRedisConnection<String, String> conn = blockingClient.connect(StringCodec.UTF8);
-      if (clientName != null) {
-        conn.sync().clientSetname(clientName);
-      }
+      // The name goes into the URI so that Lettuce sets it again on every reconnect.
+      RedisURI named = clientName == null ? uri
+          : RedisURI.builder(uri).withClientName(clientName).build();
+      StatefulRedisConnection<String, String> conn =
+          blockingClient.connect(StringCodec.UTF8, named);
       return new BlockingConnection(conn, this);
     } catch (RuntimeException e) {
       throw translate("open a blocking connection", e);
