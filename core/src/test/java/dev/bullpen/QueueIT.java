@@ -259,6 +259,33 @@ class QueueIT {
   }
 
   @Test
+  void promoteJobsMakesEveryDelayedJobReady() {
+    queue.add("a", 1, JobOptions.builder().delay(Duration.ofHours(1)).build());
+    queue.add("b", 2, JobOptions.builder().delay(Duration.ofHours(2)).priority(4).build());
+    assertThat(queue.promoteJobs()).isEqualTo(2);
+    JobCounts c = queue.getJobCounts();
+    assertThat(c.delayed()).isZero();
+    assertThat(c.waiting()).isEqualTo(1);
+    assertThat(c.prioritized()).isEqualTo(1);
+    assertThat(redis.command("HGET", key("1"), "delay")).isEqualTo("0");
+  }
+
+  @Test
+  void cleanRemovesFinishedJobsOlderThanTheGrace() {
+    for (int i = 1; i <= 3; i++) {
+      queue.add("f", i);
+      redis.command("RPOP", key("wait"));
+      redis.command("ZADD", key("failed"), Long.toString(clock.millis() - i * 60_000L),
+          Integer.toString(i));
+    }
+    List<String> removed = queue.clean(Duration.ofSeconds(90), 0, JobState.FAILED);
+    assertThat(removed).containsExactlyInAnyOrder("2", "3");
+    assertThat(redis.command("EXISTS", key("2"))).isEqualTo("0");
+    assertThat(queue.getJobCounts().failed()).isEqualTo(1);
+    assertThat(queue.clean(Duration.ZERO, 1, JobState.FAILED)).containsExactly("1");
+  }
+
+  @Test
   void obliterateRemovesEveryKeyOfThePausedQueue() {
     for (int i = 0; i < 2500; i++) {
       queue.add("j", i, i % 3 == 0 ? JobOptions.builder().delay(Duration.ofHours(1)).build()
