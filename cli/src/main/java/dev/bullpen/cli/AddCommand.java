@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     name = "add",
     mixinStandardHelpOptions = true,
     description = "Add a job to a queue and print its id.",
-    footer = {"", "Example: bullpen add emails welcome '{\"to\":\"ada@example.com\"}' --attempts 3"})
+    footer = {"",
+      "Example: bullpen add emails welcome '{\"to\":\"ada@example.com\"}' --attempts 3"})
 final class AddCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

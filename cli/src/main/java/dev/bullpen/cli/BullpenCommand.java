@@ -3,6 +3,7 @@ package dev.bullpen.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,11 +30,11 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Redis: --redis URI, else $BULLPEN_REDIS_URL, else redis://127.0.0.1:6379",
-      "(the demo starts a private redis-server when neither is set and nothing answers there).",
+      "Redis: --redis URI, else $BULLPEN_REDIS_URL, else redis://127.0.0.1:6379 (the demo starts"
+          + " a private redis-server when neither is set and nothing answers there).",
       "Exit codes: 0 ok, 1 failed, 2 bad arguments or input."
     })
-final class BullpenCommand implements Runnable {
+final class BullpenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -42,11 +43,14 @@ final class BullpenCommand implements Runnable {
       description = "Debug logging, and stack traces with errors.")
   boolean verbose;
 
-  /** {@code bullpen} alone is a usage error: it needs a subcommand. */
+  /** {@code bullpen} alone is a usage error: it needs a subcommand; shows the usage. */
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command, e.g. "
-        + "'bullpen demo' (see 'bullpen --help')");
+  public Integer call() {
+    CommandLine cli = spec.commandLine();
+    cli.getErr().println(cli.getColorScheme().errorText("bullpen: missing a command, e.g."
+        + " 'bullpen demo'"));
+    cli.usage(cli.getErr());
+    return Main.USAGE;
   }
 
   /** Applies global options (logging) before the chosen subcommand runs. */

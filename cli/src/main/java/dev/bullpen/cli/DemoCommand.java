@@ -21,16 +21,17 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a small video pipeline with workers, showing jobs as they happen.",
       "",
-      "Transcode, thumbnail and publish jobs are added, started, report progress, complete,",
-      "retry and fail, then a summary with job counts is printed. Runs until Ctrl-C, or for",
-      "--exit-after seconds; stops gracefully either way."
+      "Transcode, thumbnail and publish jobs are added, start, report progress, complete, retry"
+          + " and fail; a summary with job counts ends the run. Runs until Ctrl-C, or for"
+          + " --exit-after seconds, and stops gracefully either way."
     },
     footer = {
       "",
-      "Which Redis: --redis URI, else $BULLPEN_REDIS_URL, else the Redis answering on",
-      "localhost:6379 (only the demo's queues are touched, nothing is flushed), else a private",
-      "redis-server started on a free port (installed one, else Redis 6.2 shipped in the jar),",
-      "removed on exit. Set BULLPEN_DEMO_SKIP_LOCAL=1 (or --private-redis) to skip localhost:6379."
+      "Which Redis: --redis URI, else $BULLPEN_REDIS_URL, else the Redis answering on"
+          + " localhost:6379 (only the demo's queues are touched, nothing is flushed), else a"
+          + " private redis-server on a free port (the installed one, else Redis 6.2 shipped in"
+          + " the jar), removed on exit. Set BULLPEN_DEMO_SKIP_LOCAL=1 (or use --private-redis)"
+          + " to skip localhost:6379."
     })
 final class DemoCommand implements Callable<Integer> {
   /** How long closing workers lets running jobs finish before handing them back. */

@@ -7,10 +7,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.stream.Stream;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * The redis-server binary shipped inside the {@code embedded-redis} jar (Redis 6.2, for Linux
@@ -38,12 +37,21 @@ final class EmbeddedRedisServer implements AutoCloseable {
    */
   static EmbeddedRedisServer start() throws IOException {
     Path dir = Files.createTempDirectory("bullpen-embedded-redis-");
+    Path launcher;
+    try {
+      launcher = OwnSession.wrap(ExecutableProvider.newJarResourceProvider().get().toPath(), dir);
+    } catch (IOException | RuntimeException e) {
+      RedisSelector.deleteTree(dir);
+      throw new IOException("no redis-server binary for " + System.getProperty("os.name") + " "
+          + System.getProperty("os.arch") + " in the jar (" + e.getMessage() + ")", e);
+    }
     IOException last = null;
     // the free port may be taken between finding and binding it: try a few
     for (int i = 0; i < TRIES; i++) {
       int port = freePort();
       Deque<String> output = new ArrayDeque<>();
       RedisServer server = RedisServer.newRedisServer()
+          .executableProvider(launcher::toFile)
           .port(port)
           .bind(HOST)
           .setting("save \"\"")
@@ -60,7 +68,7 @@ final class EmbeddedRedisServer implements AutoCloseable {
         stopQuietly(server);
       }
     }
-    deleteTree(dir);
+    RedisSelector.deleteTree(dir);
     throw last;
   }
 
@@ -76,7 +84,7 @@ final class EmbeddedRedisServer implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly(server);
-    deleteTree(dir);
+    RedisSelector.deleteTree(dir);
   }
 
   private static void stopQuietly(RedisServer server) {
@@ -112,14 +120,6 @@ final class EmbeddedRedisServer implements AutoCloseable {
   private static String lastLines(Deque<String> output) {
     synchronized (output) {
       return output.isEmpty() ? "" : "; its last output:\n" + String.join("\n", output);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: it is a temp directory
     }
   }
 }

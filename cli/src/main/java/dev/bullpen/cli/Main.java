@@ -39,7 +39,9 @@ public final class Main {
   public static CommandLine commandLine() {
     BullpenCommand root = new BullpenCommand();
     CommandLine cli = new CommandLine(root);
-    cli.setExecutionExceptionHandler(new ErrorReporter(root));
+    ErrorReporter errors = new ErrorReporter(root);
+    cli.setExecutionExceptionHandler(errors);
+    cli.setParameterExceptionHandler(errors);
     cli.setExecutionStrategy(root::execute);
     return cli;
   }

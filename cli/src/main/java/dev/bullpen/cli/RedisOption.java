@@ -18,8 +18,8 @@ final class RedisOption {
   @Option(
       names = "--redis",
       paramLabel = "URI",
-      description = "redis://[user:password@]host:port[/db] or rediss:// "
-          + "(default: $" + ENV + ", else " + DEFAULT_URI + ").")
+      description = "The Redis to use, as redis://[user:password@]host:port[/db], or"
+          + " rediss://... for TLS. Default: $" + ENV + ", else " + DEFAULT_URI + ".")
   String uri;
 
   /** {@code --redis}, else the environment's {@value #ENV}, else null. */
@@ -50,8 +50,8 @@ final class RedisOption {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("invalid Redis URI: " + e.getMessage(), e);
     } catch (RedisUnavailableException e) {
-      throw new RedisUnavailableException("cannot reach Redis at " + redact(uri) + " ("
-          + e.getMessage() + "); start it, or point --redis or $" + ENV + " at one", e);
+      throw new RedisUnavailableException(e.getMessage() + "; start Redis there, or point"
+          + " --redis or $" + ENV + " at one", e);
     }
   }
 

@@ -3,13 +3,16 @@ package dev.bullpen.cli;
 import dev.bullpen.testing.RedisServer;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Chooses the demo's Redis (the "embedded default"), in this order:
@@ -135,6 +138,18 @@ final class RedisSelector {
     return Optional.empty();
   }
 
+  /** Deletes a directory and its files, best effort (it is a temp directory). */
+  static void deleteTree(Path root) {
+    if (root == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // left for the OS to clean up
+    }
+  }
+
   private static boolean isSet(String v) {
     return v != null && !v.isBlank() && !v.trim().equals("0");
   }
@@ -147,15 +162,21 @@ final class RedisSelector {
   static final class RealStarter implements Starter {
     @Override
     public SelectedRedis startInstalled(Path binary) {
-      RedisServer server;
+      Path dir = null;
       try {
-        server = RedisServer.builder().binary(binary).start();
-      } catch (RuntimeException e) {
+        dir = Files.createTempDirectory("bullpen-redis-launch-");
+        RedisServer server = RedisServer.builder().binary(OwnSession.wrap(binary, dir)).start();
+        Path launchDir = dir;
+        return new SelectedRedis(SelectedRedis.Kind.PRIVATE, server.uri(), server.uri()
+            + " (private redis-server, now removed)", "", () -> {
+              server.close();
+              deleteTree(launchDir);
+            });
+      } catch (IOException | RuntimeException e) {
+        deleteTree(dir);
         throw new CommandFailedException("could not start " + binary + ": " + e.getMessage()
             + "; pass --redis URI to use another Redis", e);
       }
-      return new SelectedRedis(SelectedRedis.Kind.PRIVATE, server.uri(), server.uri()
-          + " (private redis-server, now removed)", "", server::close);
     }
 
     @Override

@@ -68,14 +68,12 @@ final class VideoPipeline {
     this.thumbnails = bullpen.queue(prefix + "-thumbnails", Video.class);
   }
 
-  /** Starts the events readers and the workers, adds the first {@code jobs}, starts the trickle. */
+  /** Starts the events readers, adds the first {@code jobs}, starts the workers, the trickle. */
   void start(int jobs) {
     for (Queue<Video> q : List.of(videos, thumbnails)) {
       String name = q.name();
       events.add(bullpen.queueEvents(name).addListener(e -> printer.onEvent(name, e)));
     }
-    workers.add(startWorker(videos.name(), 3, this::processVideo));
-    workers.add(startWorker(thumbnails.name(), 2, this::processThumbnail));
     List<NewJob<Video>> batch = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       batch.add(firstBatchJob(i));
@@ -86,6 +84,8 @@ final class VideoPipeline {
         printer.added(added.get(i), batch.get(i).opts());
       }
     }
+    workers.add(startWorker(videos.name(), 3, this::processVideo));
+    workers.add(startWorker(thumbnails.name(), 2, this::processThumbnail));
     long every = trickleEvery.toMillis();
     trickle.scheduleWithFixedDelay(this::addTrickleJob, every, every, TimeUnit.MILLISECONDS);
   }
@@ -137,7 +137,7 @@ final class VideoPipeline {
       v = new Video(v.file(), v.seconds(), false, true);
       o.attempts(3);
     } else if (i % 4 == 2) {
-      o.delay(Duration.ofSeconds(2 + i % 4));
+      o.delay(Duration.ofSeconds(2 + (i / 4) % 3));
     } else if (i % 4 == 3) {
       o.priority(1 + i % 3);
     }
