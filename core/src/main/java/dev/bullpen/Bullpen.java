@@ -127,6 +127,14 @@ public final class Bullpen implements AutoCloseable {
     return clock;
   }
 
+  /**
+   * Redis commands this client has sent so far (a script call counts once; a pipelined batch
+   * counts each command). For cost measurements such as top-level commands per job.
+   */
+  public long commandsSent() {
+    return gateway.calls();
+  }
+
   JobCodec codec() {
     return codec;
   }

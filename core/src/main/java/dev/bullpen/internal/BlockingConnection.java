@@ -36,6 +36,7 @@ public final class BlockingConnection implements AutoCloseable {
   public <T> T call(String what, Duration limit,
       Function<RedisAsyncCommands<String, String>, Future<T>> body) throws InterruptedException {
     Future<T> f;
+    gateway.countCall();
     try {
       f = body.apply(conn.async());
     } catch (RuntimeException e) {

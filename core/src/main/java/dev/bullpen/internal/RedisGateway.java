@@ -86,6 +86,10 @@ public final class RedisGateway implements AutoCloseable {
     return calls.sum();
   }
 
+  void countCall() {
+    calls.increment();
+  }
+
   /** Runs ordinary commands on the shared connection, translating failures. */
   public <T> T call(String what, Function<RedisCommands<String, String>, T> body) {
     calls.increment();
