@@ -22,8 +22,13 @@ final class Fetched<D> {
     return new Fetched<>(List.of(), 0, 0);
   }
 
-  /** Parses {@code [jobs, ttl, nextDelayed]} starting at {@code offset} of the reply. */
-  static <D> Fetched<D> parse(QueueContext ctx, Type dataType, List<?> reply, int offset) {
+  /**
+   * Parses {@code [jobs, ttl, nextDelayed]} starting at {@code offset} of the reply. The script
+   * returns each hash as read before it wrote processedOn, ats and pb; {@code now} and
+   * {@code workerName} (null = none) are what it wrote, applied here.
+   */
+  static <D> Fetched<D> parse(QueueContext ctx, Type dataType, List<?> reply, int offset,
+      long now, String workerName) {
     if (reply.size() < offset + 3) {
       return none();
     }
@@ -37,6 +42,11 @@ final class Fetched<D> {
       Map<String, String> hash = new LinkedHashMap<>(flat.size());
       for (int i = 0; i + 1 < flat.size(); i += 2) {
         hash.put((String) flat.get(i), (String) flat.get(i + 1));
+      }
+      hash.put("processedOn", Long.toString(now));
+      hash.put("ats", Long.toString(Job.parse(hash.get("ats")) + 1));
+      if (workerName != null && !workerName.isEmpty()) {
+        hash.put("pb", workerName);
       }
       jobs.add(new Job<>(ctx, id, hash, dataType, token));
     }

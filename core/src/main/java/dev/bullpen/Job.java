@@ -3,7 +3,6 @@ package dev.bullpen;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,8 @@ public final class Job<D> {
   Job(QueueContext ctx, String id, Map<String, String> hash, Type dataType, String token) {
     this.ctx = ctx;
     this.id = id;
-    this.hash = Collections.unmodifiableMap(new LinkedHashMap<>(hash));
+    // Callers hand over a map nobody else keeps: wrap it, don't copy it (hot path).
+    this.hash = Collections.unmodifiableMap(hash);
     this.dataType = dataType;
     this.token = token;
   }
@@ -71,16 +71,7 @@ public final class Job<D> {
   public JobOptions opts() {
     JobOptions o = opts;
     if (o == null) {
-      Map<String, Object> m = null;
-      String raw = hash.get("opts");
-      if (raw != null && !raw.isEmpty()) {
-        try {
-          m = OptsJson.parse(raw);
-        } catch (IllegalArgumentException e) {
-          m = null;
-        }
-      }
-      o = JobOptions.fromStored(m);
+      o = JobOptions.parseStored(hash.get("opts"));
       opts = o;
     }
     return o;

@@ -38,6 +38,7 @@ public final class JobOptions {
   private final Instant timestamp;
   private final int stackTraceLimit;
   private final int keepLogs;
+  private volatile String storedJson;
 
   private JobOptions(Builder b) {
     this.jobId = b.jobId;
@@ -166,6 +167,46 @@ public final class JobOptions {
     }
     m.put("attempts", attempts);
     return m;
+  }
+
+  private static final int PARSED_CACHE_SIZE = 256;
+  private static final java.util.concurrent.ConcurrentHashMap<String, JobOptions> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Parses stored {@code opts} JSON, leniently (bad JSON gives the defaults). Producers store the
+   * same few option sets over and over, so parsed results are cached by their text (a small,
+   * bounded cache: options are immutable).
+   */
+  static JobOptions parseStored(String json) {
+    if (json == null || json.isEmpty()) {
+      return DEFAULT;
+    }
+    JobOptions cached = PARSED.get(json);
+    if (cached != null) {
+      return cached;
+    }
+    JobOptions parsed;
+    try {
+      parsed = fromStored(OptsJson.parse(json));
+    } catch (IllegalArgumentException e) {
+      parsed = DEFAULT;
+    }
+    if (PARSED.size() >= PARSED_CACHE_SIZE) {
+      PARSED.clear();
+    }
+    PARSED.put(json, parsed);
+    return parsed;
+  }
+
+  /** The stored JSON text, computed once per instance. */
+  String storedJson() {
+    String j = storedJson;
+    if (j == null) {
+      j = OptsJson.write(toStored());
+      storedJson = j;
+    }
+    return j;
   }
 
   /** Reads the stored form leniently (cjson output: any key order, numbers as doubles). */

@@ -26,25 +26,42 @@ final class JobRunner<D> {
   private final Worker<D> w;
   private final QueueContext ctx;
 
-  JobRunner(Worker<D> worker) {
+  private final Finisher<D> finisher;
+
+  JobRunner(Worker<D> worker, Finisher<D> finisher) {
     this.w = worker;
     this.ctx = worker.ctx;
+    this.finisher = finisher;
+    this.handedOff = new Job<>(ctx, "", java.util.Map.of(), Object.class, null);
   }
 
-  /** Runs a chain of jobs on this thread and frees the slot when the chain ends. */
+  /**
+   * Runs a chain of jobs on this thread. The slot is freed when the chain ends, unless the last
+   * job was handed to the finisher, which then owns the slot.
+   */
   void run(Job<D> first) {
+    boolean release = true;
     try {
       Job<D> job = first;
       while (job != null) {
         job = processOne(job);
+        if (job == handedOff) {
+          release = false;
+          job = null;
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("queue {}: unexpected error in job runner", ctx.name, e);
       w.each(l -> l.onError(e));
     } finally {
-      w.slots.release();
+      if (release) {
+        w.slots.release();
+      }
     }
   }
+
+  /** Returned by processOne when a completion went to the finisher together with its slot. */
+  private final Job<D> handedOff;
 
   private Job<D> processOne(Job<D> job) {
     w.held.put(job.id(), job.lockToken());
@@ -78,7 +95,7 @@ final class JobRunner<D> {
     }
     String returnJson;
     try {
-      returnJson = ctx.codec().encode(result);
+      returnJson = result == null ? "null" : ctx.codec().encode(result);
     } catch (IllegalArgumentException e) {
       return fail(job, new UnrecoverableJobException("cannot store the return value: "
           + e.getMessage(), e), true);
@@ -86,12 +103,8 @@ final class JobRunner<D> {
     KeepJobs keep = job.opts().removeOnComplete() != null ? job.opts().removeOnComplete()
         : w.opts.removeOnComplete();
     w.held.remove(job.id());
-    Fetched<D> next = finish(job, "completed", returnJson, "", keep);
-    if (next == null) {
-      return null;
-    }
-    w.each(l -> l.onCompleted(job, result));
-    return afterFinish(next);
+    finisher.submit(new Finisher.Pending<>(job, result, returnJson, keep));
+    return handedOff;
   }
 
   private Job<D> fail(Job<D> job, Throwable error, boolean unrecoverable) {
@@ -155,13 +168,14 @@ final class JobRunner<D> {
     int attempts = Math.max(1, job.opts().attempts());
     Object[] out = new Object[1];
     boolean ok = guarded(job, target, () -> {
+      long now = ctx.now();
       List<Object> reply = ctx.eval(ctx.scripts().moveToFinished, ctx.keys.base(), job.id(),
-          job.lockToken(), Long.toString(ctx.now()), target, value, stack,
+          job.lockToken(), Long.toString(now), target, value, stack,
           Integer.toString(keep.count()), Long.toString(keep.ageSeconds()),
           Integer.toString(keep.limit() == 0 ? 1000 : keep.limit()), Integer.toString(attempts),
           fetchNext ? "1" : "0", fetch[3], fetch[4], fetch[5], fetch[6], fetch[7]);
       ctx.check(QueueContext.toLong(reply.get(0)), "moveToFinished(" + target + ")", job.id());
-      out[0] = Fetched.parse(ctx, w.dataType, reply, 1);
+      out[0] = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
     });
     @SuppressWarnings("unchecked")
     Fetched<D> f = (Fetched<D>) out[0];

@@ -121,7 +121,7 @@ public final class Queue<D> implements AutoCloseable {
     JobOptions o = job.opts();
     long ts = o.timestamp() != null ? o.timestamp().toEpochMilli() : now;
     return new String[] {
-      o.jobId() == null ? "" : o.jobId(), job.name(), data, OptsJson.write(o.toStored()),
+      o.jobId() == null ? "" : o.jobId(), job.name(), data, o.storedJson(),
       Long.toString(ts), Long.toString(o.delay().toMillis()), Integer.toString(o.priority()),
       o.lifo() ? "1" : "0"
     };

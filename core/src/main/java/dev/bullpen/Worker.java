@@ -74,6 +74,7 @@ public final class Worker<D> implements AutoCloseable {
   private final ExecutorService processors;
   private final ScheduledExecutorService timer;
   private final JobRunner<D> runner;
+  private final Finisher<D> finisher;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object pauseLock = new Object();
@@ -93,7 +94,8 @@ public final class Worker<D> implements AutoCloseable {
     this.processors = newProcessorPool(ctx.name, opts.concurrency());
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r,
         "bullpen-timer-" + ctx.name));
-    this.runner = new JobRunner<>(this);
+    this.finisher = new Finisher<>(this);
+    this.runner = new JobRunner<>(this, finisher);
   }
 
   /** Adds a listener; see {@link WorkerListener} for the contract. */
@@ -196,6 +198,7 @@ public final class Worker<D> implements AutoCloseable {
       processors.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    finisher.close(2000);
     processors.shutdown();
     timer.shutdownNow();
     ctx.client.forget(this);
@@ -242,8 +245,9 @@ public final class Worker<D> implements AutoCloseable {
         if (extra > 0 && slots.tryAcquire(extra)) {
           taken += extra;
         }
+        long now = ctx.now();
         Fetched<D> f = Fetched.parse(ctx, dataType, ctx.eval(ctx.scripts().moveToActive,
-            fetchArgs(ctx.keys.base(), Long.toString(ctx.now()), taken)), 0);
+            fetchArgs(ctx.keys.base(), Long.toString(now), taken)), 0, now, opts.name());
         slots.release(taken - f.jobs.size());
         taken = 0;
         for (Job<D> job : f.jobs) {

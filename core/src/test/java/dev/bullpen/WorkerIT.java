@@ -256,6 +256,37 @@ class WorkerIT {
   }
 
   @Test
+  void busyWorkersRecordCompletionsInBatches() {
+    int n = 2000;
+    List<NewJob<Object>> jobs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      jobs.add(NewJob.of("b", i));
+    }
+    queue.addBulk(jobs);
+    AtomicInteger completed = new AtomicInteger();
+    long before = bp.commandsSent();
+    bp.worker(name, Object.class, j -> null, WorkerOptions.builder().concurrency(50).build())
+        .addListener(new WorkerListener<>() {
+          @Override
+          public void onCompleted(Job<Object> job, Object result) {
+            completed.incrementAndGet();
+          }
+        });
+    await().atMost(WAIT).until(() -> completed.get() == n);
+    long calls = bp.commandsSent() - before;
+    // One call per job would be 2000; group commit records many completions per call.
+    assertThat(calls).isLessThan(n / 2);
+    JobCounts counts = queue.getJobCounts();
+    assertThat(counts.completed()).isEqualTo(n);
+    assertThat(counts.unfinished()).isZero();
+    Job<Object> any = queue.getJob("1234").orElseThrow();
+    assertThat(any.attemptsMade()).isEqualTo(1);
+    assertThat(any.attemptsStarted()).isEqualTo(1);
+    assertThat(any.returnValueJson()).isEqualTo("null");
+    assertThat(any.finishedOn()).isNotNull();
+  }
+
+  @Test
   void globalConcurrencyCapsActiveJobsAcrossWorkers() {
     queue.setGlobalConcurrency(2);
     for (int i = 0; i < 12; i++) {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -151,6 +152,48 @@ public final class RedisGateway implements AutoCloseable {
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
     }
+  }
+
+  /**
+   * Runs a script without blocking the caller; the future completes on a Lettuce thread, so
+   * continue on your own executor. Falls back to EVAL on NOSCRIPT like {@link #eval}. Failures
+   * arrive already translated.
+   */
+  public <T> CompletableFuture<T> evalAsync(LuaScript script, String[] keys, String... args) {
+    calls.increment();
+    RedisAsyncCommands<String, String> async = shared.async();
+    CompletableFuture<T> out = new CompletableFuture<>();
+    async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((r, e) -> {
+      if (e == null) {
+        out.complete(r);
+      } else if (isNoScript(e)) {
+        async.<T>eval(script.source(), ScriptOutputType.MULTI, keys, args)
+            .whenComplete((r2, e2) -> {
+              if (e2 == null) {
+                out.complete(r2);
+              } else {
+                out.completeExceptionally(translate("script " + script.name(), unwrap(e2)));
+              }
+            });
+      } else {
+        out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
+      }
+    });
+    return out;
+  }
+
+  private static boolean isNoScript(Throwable e) {
+    Throwable t = unwrap(e);
+    return t instanceof RedisNoScriptException
+        || (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"));
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof java.util.concurrent.CompletionException
+        || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
   }
 
   /** Like {@link #eval} for scripts whose reply is a single integer or status. */

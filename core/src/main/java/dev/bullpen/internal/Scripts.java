@@ -5,6 +5,7 @@ public final class Scripts {
   public final LuaScript addJobs;
   public final LuaScript moveToActive;
   public final LuaScript moveToFinished;
+  public final LuaScript completeJobs;
   public final LuaScript retryJob;
   public final LuaScript moveToDelayed;
   public final LuaScript extendLocks;
@@ -25,7 +26,7 @@ public final class Scripts {
 
   /** Names of all scripts, for tests that load every one into a real server. */
   public static final String[] NAMES = {
-    "addJobs", "moveToActive", "moveToFinished", "retryJob", "moveToDelayed", "extendLocks",
+    "addJobs", "moveToActive", "moveToFinished", "completeJobs", "retryJob", "moveToDelayed", "extendLocks",
     "moveStalledJobsToWait", "moveJobFromActiveToWait", "pause", "getCounts", "getState",
     "updateProgress", "addLog", "removeJob", "reprocessJob", "moveJobsToWait", "promote",
     "cleanJobsInSet", "drain", "obliterate"
@@ -35,6 +36,7 @@ public final class Scripts {
     addJobs = loader.load("addJobs");
     moveToActive = loader.load("moveToActive");
     moveToFinished = loader.load("moveToFinished");
+    completeJobs = loader.load("completeJobs");
     retryJob = loader.load("retryJob");
     moveToDelayed = loader.load("moveToDelayed");
     extendLocks = loader.load("extendLocks");

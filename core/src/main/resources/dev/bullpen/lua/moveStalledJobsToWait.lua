@@ -29,7 +29,7 @@ end
 rcall("SET", K.check, ARGV[3], "PX", ARGV[4])
 
 local maxLen = maxEvents(K.meta)
-rcall("XTRIM", K.events, "MAXLEN", "~", int(maxLen))
+rcall("XTRIM", K.events, "MAXLEN", "~", maxLen)
 
 local moved = {}
 local candidates = rcall("SMEMBERS", K.stalled)

@@ -15,20 +15,20 @@ local function int(x)
   return string.format("%.0f", x)
 end
 
--- Approximate cap of the events stream. BullMQ scripts write the default when it is missing, so
+-- Approximate cap of the events stream, as decimal text (it is only ever passed to XADD/XTRIM). BullMQ scripts write the default when it is missing, so
 -- a queue that only Bullpen touched looks the same to BullMQ tools.
 local function maxEvents(metaKey)
   local n = rcall("HGET", metaKey, "opts.maxLenEvents")
   if not n then
-    rcall("HSET", metaKey, "opts.maxLenEvents", 10000)
-    return 10000
+    rcall("HSET", metaKey, "opts.maxLenEvents", "10000")
+    return "10000"
   end
-  return tonumber(n)
+  return n
 end
 
 -- Appends one event; trimming is approximate (whole radix nodes), so it costs next to nothing.
 local function emit(eventsKey, maxLen, name, ...)
-  rcall("XADD", eventsKey, "MAXLEN", "~", int(maxLen), "*", "event", name, ...)
+  rcall("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "event", name, ...)
 end
 
 -- Paused (meta.paused exists) or maxed (global concurrency reached): no marker, no fetch.

@@ -7,7 +7,8 @@
   ("" = none), maxLen.
 
   Returns jobs, rateLimitTtl, nextDelayed:
-  - jobs: array of {jobId, token, HGETALL of the job};
+  - jobs: array of {jobId, token, HGETALL of the job as it was before this call set
+    processedOn = now, ats = ats + 1 and pb = workerName (the caller applies those);
   - rateLimitTtl > 0 when the rate limit is reached (ms until it resets);
   - nextDelayed: due time (ms) of the earliest delayed job when nothing was fetched, else 0.
 
@@ -65,6 +66,8 @@ local function fetchJobs(K, B, f)
 
   local jobs = {}
   local i = 0
+  local lockText = int(f.lockMs)
+  local nowText = int(f.now)
   while #jobs < n and i < n + 10 do
     i = i + 1
     local jobId = rcall("RPOPLPUSH", K.wait, K.active)
@@ -89,15 +92,24 @@ local function fetchJobs(K, B, f)
       end
       local jk = B .. jobId
       local token = f.tokenPrefix .. i
-      rcall("SET", jk .. ":lock", token, "PX", int(f.lockMs))
+      rcall("SET", jk .. ":lock", token, "PX", lockText)
       emit(K.events, f.maxLen, "active", "jobId", jobId, "prev", "waiting")
-      if f.workerName ~= "" then
-        rcall("HSET", jk, "processedOn", int(f.now), "pb", f.workerName)
-      else
-        rcall("HSET", jk, "processedOn", int(f.now))
+      -- Read first, then write processedOn, ats + 1 (and pb) in one HSET; the caller applies
+      -- the same three values to the hash it gets back.
+      local hash = rcall("HGETALL", jk)
+      local ats = 0
+      for h = 1, #hash, 2 do
+        if hash[h] == "ats" then
+          ats = tonumber(hash[h + 1]) or 0
+          break
+        end
       end
-      rcall("HINCRBY", jk, "ats", 1)
-      jobs[#jobs + 1] = {jobId, token, rcall("HGETALL", jk)}
+      if f.workerName ~= "" then
+        rcall("HSET", jk, "processedOn", nowText, "ats", ats + 1, "pb", f.workerName)
+      else
+        rcall("HSET", jk, "processedOn", nowText, "ats", ats + 1)
+      end
+      jobs[#jobs + 1] = {jobId, token, hash}
     end
   end
 

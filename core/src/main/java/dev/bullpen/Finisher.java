@@ -1,0 +1,193 @@
+package dev.bullpen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records completions for one {@link Worker} in batches: handlers hand their results over and
+ * return; one completeJobs call at a time records everything handed over meanwhile and fetches
+ * as many next jobs, which take over the finished jobs' slots.
+ *
+ * <p>Implementation notes: this is group commit. At most one call is in flight; completions
+ * that arrive while it runs form the next batch, so a lone completion is sent at once (no added
+ * latency) and a busy worker sends few, large calls. Each job in a batch owns one slot of the
+ * worker's semaphore until its batch returns: the slot passes to a fetched job or is released.
+ * {@link WorkerListener#onCompleted} fires only after Redis has recorded the completion. A batch
+ * that meets Redis unavailable is retried (three tries); every job in it is checked against its
+ * lock, so a retry of a call that did take effect writes nothing twice. After the last try the
+ * slots are freed and the jobs stay active until the stalled check recovers them.
+ */
+final class Finisher<D> {
+  private static final Logger LOG = LoggerFactory.getLogger(Finisher.class);
+  static final int MAX_BATCH = 256;
+
+  /** One completion waiting to be recorded. */
+  static final class Pending<D> {
+    final Job<D> job;
+    final Object result;
+    final String returnJson;
+    final KeepJobs keep;
+
+    Pending(Job<D> job, Object result, String returnJson, KeepJobs keep) {
+      this.job = job;
+      this.result = result;
+      this.returnJson = returnJson;
+      this.keep = keep;
+    }
+  }
+
+  private final Worker<D> w;
+  private final QueueContext ctx;
+  private final ConcurrentLinkedQueue<Pending<D>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean inFlight = new AtomicBoolean();
+  private final ExecutorService executor;
+
+  Finisher(Worker<D> worker) {
+    this.w = worker;
+    this.ctx = worker.ctx;
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "bullpen-finish-" + ctx.name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Hands a completed job over; its slot now belongs to the finisher. */
+  void submit(Pending<D> p) {
+    queue.add(p);
+    trySend();
+  }
+
+  /** Completions handed over but not yet recorded. */
+  boolean isIdle() {
+    return queue.isEmpty() && !inFlight.get();
+  }
+
+  private void trySend() {
+    while (!queue.isEmpty() && inFlight.compareAndSet(false, true)) {
+      List<Pending<D>> batch = new ArrayList<>();
+      Pending<D> p;
+      while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+        batch.add(p);
+      }
+      if (batch.isEmpty()) {
+        inFlight.set(false);
+        continue;
+      }
+      send(batch, 1);
+      return;
+    }
+  }
+
+  private void send(List<Pending<D>> batch, int attempt) {
+    boolean fetch = !w.isClosing() && !w.isFetchPaused();
+    String[] f = w.fetchArgs("", "", 1);
+    String[] args = new String[9 + 7 * batch.size()];
+    long now = ctx.now();
+    args[0] = ctx.keys.base();
+    args[1] = Long.toString(now);
+    args[2] = Integer.toString(batch.size());
+    args[3] = fetch ? Integer.toString(batch.size()) : "0";
+    System.arraycopy(f, 3, args, 4, 5);
+    int i = 9;
+    for (Pending<D> p : batch) {
+      args[i++] = p.job.id();
+      args[i++] = p.job.lockToken();
+      args[i++] = p.returnJson;
+      args[i++] = Integer.toString(p.job.attemptsMade() + 1);
+      args[i++] = Integer.toString(p.keep.count());
+      args[i++] = Long.toString(p.keep.ageSeconds());
+      args[i++] = Integer.toString(p.keep.limit() == 0 ? 1000 : p.keep.limit());
+    }
+    ctx.redis().<List<Object>>evalAsync(ctx.scripts().completeJobs,
+        ctx.keys.forScript(ctx.scripts().completeJobs), args)
+        .whenCompleteAsync((reply, error) -> {
+          try {
+            if (error != null) {
+              failed(batch, attempt, error);
+            } else {
+              recorded(batch, reply, now);
+            }
+          } catch (RuntimeException e) {
+            LOG.error("queue {}: unexpected error recording completions", ctx.name, e);
+            w.slots.release(batch.size());
+            inFlight.set(false);
+          }
+          trySend();
+        }, executor);
+  }
+
+  private void recorded(List<Pending<D>> batch, List<Object> reply, long now) {
+    List<?> codes = (List<?>) reply.get(0);
+    for (int j = 0; j < batch.size(); j++) {
+      Pending<D> p = batch.get(j);
+      long code = QueueContext.toLong(codes.get(j));
+      if (code == 0) {
+        w.each(l -> l.onCompleted(p.job, p.result));
+      } else {
+        try {
+          ctx.check(code, "moveToFinished(completed)", p.job.id());
+        } catch (BullpenException e) {
+          if (w.isClosing()) {
+            LOG.debug("{}", e.getMessage());
+          } else {
+            LOG.warn("{}", e.getMessage());
+            w.each(l -> l.onError(e));
+          }
+        }
+      }
+    }
+    Fetched<D> next = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
+    if (next.rateLimitTtl > 0) {
+      w.rateLimitedFor(next.rateLimitTtl);
+    }
+    inFlight.set(false);
+    for (Job<D> job : next.jobs) {
+      w.dispatch(job);
+    }
+    w.slots.release(batch.size() - next.jobs.size());
+  }
+
+  private void failed(List<Pending<D>> batch, int attempt, Throwable error) {
+    if (attempt < 3 && !w.isClosing() && error instanceof RedisUnavailableException) {
+      try {
+        Thread.sleep(500L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      send(batch, attempt + 1);
+      return;
+    }
+    LOG.warn("queue {}: could not record {} completion(s): {}; the stalled check will recover"
+        + " them", ctx.name, batch.size(), error.getMessage());
+    w.each(l -> l.onError(error));
+    inFlight.set(false);
+    w.slots.release(batch.size());
+  }
+
+  /** Waits until everything handed over is recorded, then stops. */
+  void close(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!isIdle() && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    executor.shutdown();
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
