@@ -21,8 +21,8 @@ const line = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 lib.run(async () => {
   const { queue: name, settings } = lib.args('events.js <queue> {"lastEventId":"0-0","until":{...}}');
-  lib.deadline(settings.timeoutMs || 30000, () => line({ timedOut: true, until }));
   const until = settings.until && [].concat(settings.until).map((u) => ({ ...u, seen: 0 }));
+  lib.deadline(settings.timeoutMs || 30000, () => line({ timedOut: true, until }));
   const satisfied = () => until.every((u) => u.seen >= (u.count || 1));
   let failed = false;
   let resolveDone;

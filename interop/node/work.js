@@ -11,16 +11,17 @@
 //                  "*":{"returns":null}}}'
 //
 // A behavior is chosen by job name ("*" = any other name). In order it: sleeps sleepMs,
-// writes each log row, reports each progress value, then throws Error(fail) when fail is set
-// and the job has made fewer than failAttempts attempts (every attempt when failAttempts is
-// absent), else returns `returns` (undefined when absent).
+// writes each log row, reports each progress value, then throws Error(fail) (an
+// UnrecoverableError when unrecoverable is true) when fail is set and the job has made fewer
+// than failAttempts attempts (every attempt when failAttempts is absent), else returns {"echo": job.data} when echo is true, else `returns` (undefined when
+// absent).
 //
 // Prints {"completed":[{id,name,returnvalue,attemptsMade}],
 //         "failed":[{id,name,failedReason,attemptsMade,final}],
 //         "order":[job ids as they became active], "errors":[messages]}.
 // Exits 2 (after printing the partial summary) when the count is not reached in time.
 const lib = require('./lib');
-const { Worker } = require('bullmq');
+const { Worker, UnrecoverableError } = require('bullmq');
 
 lib.run(async () => {
   const { queue: name, settings } = lib.args('work.js <queue> {"count":N,"behaviors":{...}}');
@@ -38,9 +39,9 @@ lib.run(async () => {
     for (const row of b.logs || []) await job.log(row);
     for (const p of b.progress || []) await job.updateProgress(p);
     if (b.fail !== undefined && (b.failAttempts === undefined || job.attemptsMade < b.failAttempts)) {
-      throw new Error(b.fail);
+      throw b.unrecoverable ? new UnrecoverableError(b.fail) : new Error(b.fail);
     }
-    return b.returns;
+    return b.echo ? { echo: job.data } : b.returns;
   };
 
   const worker = new Worker(name, processor, {

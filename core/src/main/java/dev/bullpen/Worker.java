@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Slots.</b> A semaphore holds one permit per unit of concurrency. The fetch loop takes
  *       as many free permits as it can (up to {@code fetchBatch}), asks moveToActive for that many
- *       jobs, and gives back the permits it could not fill. A job keeps its permit until the
- *       chain of jobs on its thread ends: finishing a job fetches the next one in the same
- *       script call, so a busy worker needs one round trip per job, not two.
+ *       jobs, and gives back the permits it could not fill. A completed job hands its permit to
+ *       the {@link Finisher}, which records completions in batches (group commit) and fetches
+ *       as many next jobs in the same script call; failures are recorded one by one and also
+ *       fetch the next job. A busy worker therefore needs far fewer round trips than jobs.
  *   <li><b>Idle.</b> When nothing is ready, the loop blocks on BZPOPMIN of the queue's marker on
  *       its own connection (named as BullMQ names worker connections), for at most
  *       {@code drainDelay} or until the next delayed job is due. Every add writes the marker, so

@@ -61,8 +61,18 @@ abstract class InteropTestBase {
     return NodeHelpers.runJson(redis, "dump.js", queue, Map.of("ids", ids));
   }
 
-  /** admin.js: one BullMQ Queue call. */
-  static JsonNode nodeAdmin(String queue, String call) {
-    return NodeHelpers.runJson(redis, "admin.js", queue, Map.of("call", call));
+  /** admin.js: several BullMQ Queue calls in order, each {@code List.of(name, args...)}. */
+  static JsonNode nodeAdminBatch(String queue, List<List<Object>> calls) {
+    List<Map<String, Object>> list = new java.util.ArrayList<>();
+    for (List<Object> c : calls) {
+      list.add(Map.of("call", c.get(0), "args", c.subList(1, c.size())));
+    }
+    return NodeHelpers.runJson(redis, "admin.js", queue, Map.of("calls", list)).get("results");
+  }
+
+  /** admin.js: one BullMQ Queue call; returns its result. */
+  static JsonNode nodeAdmin(String queue, String call, Object... args) {
+    return NodeHelpers.runJson(redis, "admin.js", queue, Map.of("call", call,
+        "args", List.of(args))).get("result");
   }
 }

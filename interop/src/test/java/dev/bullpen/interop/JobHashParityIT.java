@@ -33,15 +33,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * The workload covers a plain completed job, a job failing twice (attempts 2, fixed backoff)
  * until retries are exhausted, progress as a number and as an object plus a log row, a delayed
- * job, a prioritized job, a delayed prioritized job, a custom id added twice (duplicated) and
- * removeOnComplete:true. Compared: every job hash field by field ({@link Parity#jobHash}), each
+ * job, a prioritized job, a delayed prioritized job, a custom id added twice (duplicated),
+ * removeOnComplete:true, a job that fails once then completes (exponential backoff) and one
+ * failed at once by an unrecoverable error. Compared: every job hash field by field ({@link Parity#jobHash}), each
  * job's events in order ({@link Parity#events}), BullMQ's and Bullpen's job counts, BullMQ's
  * decoded getJob() view, and the set of keys left behind.
  */
 class JobHashParityIT extends InteropTestBase {
   static final String WORKER_NAME = "w";
   /** Job ids in add order: automatic ids count every add, the duplicate included. */
-  static final List<String> IDS = List.of("1", "2", "3", "4", "5", "my-id", "8", "9");
+  static final List<String> IDS = List.of("1", "2", "3", "4", "5", "my-id", "8", "9",
+      "10", "11");
   /** Keys whose presence depends on timing (blocking, stall checks), not on the data. */
   static final Set<String> TIMING_KEYS = Set.of("marker", "stalled-check", "stalled", "limiter");
 
@@ -54,6 +56,12 @@ class JobHashParityIT extends InteropTestBase {
 
   static Run reference;
   static final Map<String, Run> runs = new LinkedHashMap<>();
+  /** dump.js output per queue, read once (each node start costs about half a second). */
+  static final Map<String, JsonNode> dumps = new HashMap<>();
+
+  static synchronized JsonNode dump(String queue) {
+    return dumps.computeIfAbsent(queue, q -> nodeDump(q, IDS));
+  }
 
   static Scenario scenario() {
     return new Scenario()
@@ -67,11 +75,16 @@ class JobHashParityIT extends InteropTestBase {
         .add("ok", Map.of("again", true), Map.of("jobId", "my-id"))
         .add("rm", Map.of(), Map.of("removeOnComplete", true))
         .add("ok", List.of(1, "two"), Map.of("delay", 300, "priority", 3))
+        .add("flaky", "text data", Map.of("attempts", 3,
+            "backoff", Map.of("type", "exponential", "delay", 100)))
+        .add("fatal", Map.of(), Map.of("attempts", 3))
         .behave("ok", Map.of("returns", Map.of("result", 1, "arr", List.of(1, 2))))
         .behave("boom", Map.of("fail", "boom"))
         .behave("progress", Map.of("progress", List.of(42, Map.of("step", 2)),
             "logs", List.of("a log row"), "returns", "done"))
-        .behave("rm", Map.of("logs", List.of("gone with the job"), "returns", "bye"));
+        .behave("rm", Map.of("logs", List.of("gone with the job"), "returns", "bye"))
+        .behave("flaky", Map.of("fail", "flaky", "failAttempts", 1, "returns", "recovered"))
+        .behave("fatal", Map.of("fail", "fatal", "unrecoverable", true));
   }
 
   @BeforeAll
@@ -108,11 +121,19 @@ class JobHashParityIT extends InteropTestBase {
   @Test
   void referenceRunBehavesAsFormatMdSays() {
     assertThat(reference.producedIds()).containsExactly("1", "2", "3", "4", "5", "my-id",
-        "my-id", "8", "9");
+        "my-id", "8", "9", "10", "11");
     Map<String, String> failed = probe.job(reference.queue(), "2");
     assertThat(failed).containsEntry("atm", "2").containsEntry("ats", "2")
         .containsEntry("failedReason", "boom").containsEntry("delay", "0");
     assertThat(probe.keySuffixes(reference.queue())).doesNotContain("8", "8:logs");
+    // A retried job that then completes keeps the earlier attempt's reason and trace.
+    assertThat(probe.job(reference.queue(), "10")).containsEntry("atm", "2")
+        .containsEntry("failedReason", "flaky").containsEntry("returnvalue", "\"recovered\"");
+    // An unrecoverable error ends the job at once; no retries-exhausted (atm 1 < attempts 3).
+    assertThat(probe.job(reference.queue(), "11")).containsEntry("atm", "1")
+        .containsEntry("failedReason", "fatal");
+    assertThat(Parity.perJob(probe.events(reference.queue())).get("11"))
+        .noneMatch(e -> e.startsWith("retries-exhausted"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -157,11 +178,11 @@ class JobHashParityIT extends InteropTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bullpenRuns")
   void jobCountsMatchBullmq(Run run) {
-    JsonNode refCounts = nodeDump(reference.queue(), List.of()).get("counts");
-    JsonNode counts = nodeDump(run.queue(), List.of()).get("counts");
+    JsonNode refCounts = dump(reference.queue()).get("counts");
+    JsonNode counts = dump(run.queue()).get("counts");
     assertThat(counts).as("BullMQ getJobCounts() of %s", run).isEqualTo(refCounts);
-    assertThat(refCounts.get("completed").asInt()).isEqualTo(6);
-    assertThat(refCounts.get("failed").asInt()).isEqualTo(1);
+    assertThat(refCounts.get("completed").asInt()).isEqualTo(7);
+    assertThat(refCounts.get("failed").asInt()).isEqualTo(2);
 
     JobCounts mine = bullpen.queue(run.queue()).getJobCounts();
     JobCounts theirs = bullpen.queue(reference.queue()).getJobCounts();
@@ -171,8 +192,8 @@ class JobHashParityIT extends InteropTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bullpenRuns")
   void bullmqDecodesTheJobsAlike(Run run) {
-    JsonNode ref = nodeDump(reference.queue(), IDS).get("jobs");
-    JsonNode other = nodeDump(run.queue(), IDS).get("jobs");
+    JsonNode ref = dump(reference.queue()).get("jobs");
+    JsonNode other = dump(run.queue()).get("jobs");
     List<String> diffs = new ArrayList<>();
     for (String id : IDS) {
       JsonNode a = decodedWithoutTimes(ref.get(id));

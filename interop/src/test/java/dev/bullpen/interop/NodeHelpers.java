@@ -152,6 +152,7 @@ final class NodeHelpers {
     private final List<String> lines = new ArrayList<>();
     private final Thread outReader;
     private final Thread errReader;
+    private final long startNanos = System.nanoTime();
 
     private Running(List<String> cmd, Process process) {
       this.cmd = cmd;
@@ -254,6 +255,10 @@ final class NodeHelpers {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for " + String.join(" ", cmd), e);
+      }
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+      if (ms > 5000) {
+        System.out.println("slow node helper (" + ms + " ms): " + String.join(" ", cmd));
       }
       synchronized (this) {
         int code = exited ? process.exitValue() : -1;

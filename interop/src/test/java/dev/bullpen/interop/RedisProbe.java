@@ -1,9 +1,11 @@
 package dev.bullpen.interop;
 
 import dev.bullpen.testing.RedisServer;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -25,7 +27,8 @@ final class RedisProbe implements AutoCloseable {
 
   RedisProbe(RedisServer server) {
     this.client = RedisClient.create(server.uri());
-    client.setDefaultTimeout(Duration.ofSeconds(5));
+    client.setOptions(ClientOptions.builder()
+        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
     this.conn = client.connect();
     this.redis = conn.sync();
   }

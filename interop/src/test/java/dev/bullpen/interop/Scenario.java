@@ -7,6 +7,7 @@ import dev.bullpen.JobHandler;
 import dev.bullpen.JobOptions;
 import dev.bullpen.KeepJobs;
 import dev.bullpen.Queue;
+import dev.bullpen.UnrecoverableJobException;
 import dev.bullpen.Worker;
 import dev.bullpen.WorkerListener;
 import dev.bullpen.WorkerOptions;
@@ -130,7 +131,15 @@ final class Scenario {
       Object failAttempts = b.get("failAttempts");
       if (fail != null && (failAttempts == null
           || job.attemptsMade() < ((Number) failAttempts).intValue())) {
+        if (Boolean.TRUE.equals(b.get("unrecoverable"))) {
+          throw new UnrecoverableJobException((String) fail);
+        }
         throw new Exception((String) fail);
+      }
+      if (Boolean.TRUE.equals(b.get("echo"))) {
+        Map<String, Object> echo = new LinkedHashMap<>();
+        echo.put("echo", job.data());
+        return echo;
       }
       return b.get("returns");
     };
