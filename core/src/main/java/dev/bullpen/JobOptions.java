@@ -116,7 +116,7 @@ public final class JobOptions {
     return timestamp;
   }
 
-  /** Stack traces kept on the job (0 = the default, 10). */
+  /** Stack traces kept on the job: the newest n (0 = none), or -1 when not set (keep all). */
   public int stackTraceLimit() {
     return stackTraceLimit;
   }
@@ -159,7 +159,7 @@ public final class JobOptions {
     if (timestamp != null) {
       m.put("timestamp", timestamp.toEpochMilli());
     }
-    if (stackTraceLimit > 0) {
+    if (stackTraceLimit >= 0) {
       m.put("stackTraceLimit", stackTraceLimit);
     }
     if (keepLogs > 0) {
@@ -235,7 +235,8 @@ public final class JobOptions {
     b.removeOnFail = KeepJobs.fromStored(m.get("removeOnFail"));
     long ts = longOf(m.get("timestamp"));
     b.timestamp = ts > 0 ? Instant.ofEpochMilli(ts) : null;
-    b.stackTraceLimit = (int) longOf(m.get("stackTraceLimit"));
+    b.stackTraceLimit = m.get("stackTraceLimit") instanceof Number
+        ? (int) longOf(m.get("stackTraceLimit")) : -1;
     b.keepLogs = (int) longOf(m.get("kl"));
     return b.build();
   }
@@ -260,7 +261,7 @@ public final class JobOptions {
     private KeepJobs removeOnComplete;
     private KeepJobs removeOnFail;
     private Instant timestamp;
-    private int stackTraceLimit;
+    private int stackTraceLimit = -1;
     private int keepLogs;
 
     private Builder() {}
@@ -331,6 +332,7 @@ public final class JobOptions {
       return this;
     }
 
+    /** Keep only the newest {@code limit} stack traces (0 = none; default: all). */
     public Builder stackTraceLimit(int limit) {
       if (limit < 0) {
         throw new IllegalArgumentException("stackTraceLimit must be >= 0, got " + limit);

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRunner<D> {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-  static final int DEFAULT_STACK_TRACE_LIMIT = 10;
   private static final int MAX_STACK_CHARS = 8000;
 
   private final Worker<D> w;
@@ -251,8 +250,8 @@ final class JobRunner<D> {
   }
 
   private String stacktrace(Job<D> job, Throwable error) {
-    int limit = job.opts().stackTraceLimit() > 0 ? job.opts().stackTraceLimit()
-        : DEFAULT_STACK_TRACE_LIMIT;
+    int limit = job.opts().stackTraceLimit() >= 0 ? job.opts().stackTraceLimit()
+        : Integer.MAX_VALUE;
     List<Object> traces = new ArrayList<>(job.stacktrace());
     StringWriter sw = new StringWriter();
     error.printStackTrace(new PrintWriter(sw));

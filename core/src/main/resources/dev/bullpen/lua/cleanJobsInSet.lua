@@ -10,7 +10,7 @@
     [3] cut-off (ms): jobs at or before it are removed
     [4] limit (0 = no limit)
   Returns: the removed ids.
-  Events: cleaned {count} when anything was removed.
+  Events: cleaned {count} (also when the count is 0).
 ]]
 --@include common
 
@@ -79,7 +79,6 @@ else
   end
 end
 
-if #removed > 0 then
-  emit(KEYS[3], maxEvents(KEYS[2]), "cleaned", "count", #removed .. "")
-end
+-- BullMQ announces every clean call, even one that removed nothing.
+emit(KEYS[3], maxEvents(KEYS[2]), "cleaned", "count", #removed .. "")
 return removed

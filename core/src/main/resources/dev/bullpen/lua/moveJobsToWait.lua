@@ -28,8 +28,10 @@ for _, jobId in ipairs(ids) do
   local jk = B .. jobId
   if state == "delayed" then
     rcall("HSET", jk, "delay", 0)
+  elseif state == "completed" then
+    rcall("HDEL", jk, "finishedOn", "processedOn", "returnvalue")
   else
-    rcall("HDEL", jk, "finishedOn", "processedOn", "returnvalue", "failedReason", "defa")
+    rcall("HDEL", jk, "finishedOn", "processedOn", "failedReason")
   end
   pushReady(K, jobId, tonumber(rcall("HGET", jk, "priority")) or 0, false)
   emit(K.events, maxLen, "waiting", "jobId", jobId, "prev", state)

@@ -32,11 +32,11 @@ if left > 0 then
     rcall("RENAME", K.paused, K.wait)
     left = 0
   else
-    local chunk = rcall("LRANGE", K.paused, -7000, -1)
-    for i = #chunk, 1, -1 do
-      rcall("RPUSH", K.wait, chunk[i])
-    end
-    rcall("LTRIM", K.paused, 0, -(#chunk + 1))
+    -- BullMQ's order: the head of the legacy list first, each appended at the front end of
+    -- wait (RPUSH), so the oldest paused job (the legacy list's tail) runs first.
+    local chunk = rcall("LRANGE", K.paused, 0, 6999)
+    rcall("RPUSH", K.wait, unpack(chunk))
+    rcall("LTRIM", K.paused, #chunk, -1)
     left = rcall("LLEN", K.paused)
   end
 end

@@ -6,7 +6,8 @@
     [1] B
     [2] jobId
   Returns: 1 removed, 0 locked (a worker holds it), -1 no such job.
-  Events: removed {jobId, prev = the state it was in}.
+  Events: removed {jobId, prev = the key it was in: wait, paused, active, prioritized, delayed,
+    completed, failed or waiting-children}.
 ]]
 --@include common
 
@@ -20,7 +21,8 @@ if rcall("EXISTS", jk .. ":lock") == 1 then
   return 0
 end
 local prev = "unknown"
-local lists = {{KEYS[1], "waiting"}, {KEYS[2], "active"}, {KEYS[3], "waiting"}}
+-- prev names the key the job was in, as BullMQ reports it ("wait", "paused", ...).
+local lists = {{KEYS[1], "wait"}, {KEYS[2], "active"}, {KEYS[3], "paused"}}
 for _, l in ipairs(lists) do
   if rcall("LREM", l[1], 0, jobId) > 0 and prev == "unknown" then
     prev = l[2]

@@ -25,9 +25,15 @@ end
 if rcall("ZREM", K[state], jobId) == 0 then
   return -3
 end
-rcall("HDEL", jk, "finishedOn", "processedOn", "returnvalue", "failedReason", "defa")
+-- Only the last run's outcome goes: a completed job keeps the failedReason of an earlier failed
+-- attempt, as in BullMQ.
+if state == "completed" then
+  rcall("HDEL", jk, "finishedOn", "processedOn", "returnvalue")
+else
+  rcall("HDEL", jk, "finishedOn", "processedOn", "failedReason")
+end
 if ARGV[4] == "1" then
-  rcall("HDEL", jk, "atm", "attemptsMade", "ats", "stc")
+  rcall("HDEL", jk, "atm", "attemptsMade", "ats")
 end
 local f = rcall("HMGET", jk, "priority", "opts")
 local lifo = false
