@@ -1,5 +1,6 @@
 package dev.bullpen;
 
+import dev.bullpen.internal.MsgPack;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,22 +82,18 @@ public final class Queue<D> implements AutoCloseable {
     List<Job<D>> out = new ArrayList<>(jobs.size());
     for (int from = 0; from < encoded.size(); from += BULK_CHUNK) {
       int to = Math.min(encoded.size(), from + BULK_CHUNK);
-      String[] args = new String[2 + 8 * (to - from)];
-      args[0] = ctx.keys.base();
-      args[1] = Integer.toString(to - from);
+      String[] fields = new String[8 * (to - from)];
       for (int i = from; i < to; i++) {
-        System.arraycopy(encoded.get(i), 0, args, 2 + 8 * (i - from), 8);
+        System.arraycopy(encoded.get(i), 0, fields, 8 * (i - from), 8);
       }
-      List<Object> ids = ctx.eval(ctx.scripts().addJobs, args);
+      List<Object> ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs,
+          ctx.keys.forScript(ctx.scripts().addJobs),
+          new String[] {ctx.keys.base(), Integer.toString(to - from)},
+          MsgPack.packStrings(fields));
       for (int i = from; i < to; i++) {
         String[] e = encoded.get(i);
-        Map<String, String> hash = new java.util.LinkedHashMap<>();
-        hash.put("name", e[1]);
-        hash.put("data", e[2]);
-        hash.put("opts", e[3]);
-        hash.put("timestamp", e[4]);
-        hash.put("delay", e[5]);
-        hash.put("priority", e[6]);
+        Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
+            "timestamp", e[4], "delay", e[5], "priority", e[6]);
         out.add(new Job<>(ctx, (String) ids.get(i - from), hash, dataType, null));
       }
     }

@@ -18,6 +18,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
@@ -194,6 +197,44 @@ public final class RedisGateway implements AutoCloseable {
       e = e.getCause();
     }
     return e;
+  }
+
+  /**
+   * Runs a script whose last argument is binary (a msgpack buffer, see {@link MsgPack}), with
+   * the same EVALSHA-then-EVAL fallback as {@link #eval}.
+   */
+  public List<Object> evalWithBinary(LuaScript script, String[] keys, String[] args,
+      byte[] last) {
+    calls.increment();
+    RedisCommands<String, String> sync = shared.sync();
+    try {
+      try {
+        return sync.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
+            scriptArgs(script.sha(), keys, args, last));
+      } catch (RedisNoScriptException e) {
+        return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+            scriptArgs(script.source(), keys, args, last));
+      } catch (RedisCommandExecutionException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+          return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+              scriptArgs(script.source(), keys, args, last));
+        }
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      throw translate("script " + script.name(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CommandArgs<String, String> scriptArgs(String shaOrSource, String[] keys,
+      String[] args, byte[] last) {
+    CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(shaOrSource)
+        .add(keys.length).addKeys(keys);
+    for (String arg : args) {
+      a.addValue(arg);
+    }
+    return a.add(last);
   }
 
   /** Like {@link #eval} for scripts whose reply is a single integer or status. */
