@@ -89,7 +89,7 @@ final class Finisher<D> {
   private void send(List<Pending<D>> batch, int attempt) {
     boolean fetch = !w.isClosing() && !w.isFetchPaused();
     String[] f = w.fetchArgs("", "", 1);
-    String[] args = new String[9 + 7 * batch.size()];
+    String[] args = new String[9 + 8 * batch.size()];
     long now = ctx.now();
     args[0] = ctx.keys.base();
     args[1] = Long.toString(now);
@@ -105,6 +105,7 @@ final class Finisher<D> {
       args[i++] = Integer.toString(p.keep.count());
       args[i++] = Long.toString(p.keep.ageSeconds());
       args[i++] = Integer.toString(p.keep.limit() == 0 ? 1000 : p.keep.limit());
+      args[i++] = p.job.fields().getOrDefault("deid", "");
     }
     ctx.redis().<List<Object>>evalAsync(ctx.scripts().completeJobs,
         ctx.keys.forScript(ctx.scripts().completeJobs), args)

@@ -11,10 +11,11 @@
     [3] n, the number of jobs
     [4] fetch count (0 = do not fetch)
     [5..9] fetch: token prefix, lock ms, limiter max, limiter duration, worker name
-    then 7 values per job j (0-based), from index 10 + 7j:
+    then 8 values per job j (0-based), from index 10 + 8j:
       jobId, lock token ("0" = no check), returnvalue (JSON), attemptsMade after this attempt
       (the worker read atm when it took the job and holds the lock since, so it is exact),
-      keep count (-1 = all), keep age (s, 0 = none), keep limit
+      keep count (-1 = all), keep age (s, 0 = none), keep limit, the job's deid field ("" =
+      none; also read when the job was taken)
   Returns: {codes, jobs, rateLimitTtl, nextDelayed}; codes[j] is 0 for a completed job or
     -1 missing, -2 lock missing, -6 lock held by another token, -3 not active (nothing written).
   Events: completed {jobId, returnvalue, prev=active} per job; drained when nothing is left;
@@ -36,7 +37,7 @@ local maxLen = maxEvents(K.meta)
 local codes = {}
 
 for j = 0, n - 1 do
-  local a = 10 + j * 7
+  local a = 10 + j * 8
   local jobId = ARGV[a]
   local jk = B .. jobId
   local token = ARGV[a + 1]
@@ -63,8 +64,8 @@ for j = 0, n - 1 do
     end
   end
   if code == 0 then
-    local deid = rcall("HGET", jk, "deid")
-    if deid then
+    local deid = ARGV[a + 7]
+    if deid ~= "" then
       local dk = B .. "de:" .. deid
       local pttl = rcall("PTTL", dk)
       if pttl == 0 or (pttl == -1 and rcall("GET", dk) == jobId) then
