@@ -65,6 +65,47 @@ final class Finisher<D> {
     trySend();
   }
 
+  /**
+   * Records a completion. When nothing is in flight or waiting, the calling thread records it
+   * itself (one synchronous call, no hand-off between threads: what a lone worker or a quiet
+   * queue needs for low latency) and gets back the next job to run in its slot, or null (then it
+   * frees its slot). Otherwise the completion joins the next batch and {@code handedOff} comes
+   * back: the slot now belongs to the finisher.
+   */
+  Job<D> complete(Pending<D> p, Job<D> handedOff) {
+    if (!queue.isEmpty() || !inFlight.compareAndSet(false, true)) {
+      submit(p);
+      return handedOff;
+    }
+    List<Pending<D>> batch = List.of(p);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        long now = ctx.now();
+        try {
+          List<Object> reply = ctx.redis().eval(ctx.scripts().completeJobs,
+              ctx.keys.forScript(ctx.scripts().completeJobs), args(batch, now));
+          report(batch, reply);
+          Fetched<D> next = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
+          if (next.rateLimitTtl > 0) {
+            w.rateLimitedFor(next.rateLimitTtl);
+          }
+          return next.jobs.isEmpty() ? null : next.jobs.get(0);
+        } catch (RedisUnavailableException e) {
+          if (attempt >= 3 || w.isClosing()) {
+            LOG.warn("queue {}: could not record the completion of job {}: {}; the stalled"
+                + " check will recover it", ctx.name, p.job.id(), e.getMessage());
+            w.each(l -> l.onError(e));
+            return null;
+          }
+          sleep(500L * attempt);
+        }
+      }
+    } finally {
+      inFlight.set(false);
+      trySend();
+    }
+  }
+
   /** Completions handed over but not yet recorded. */
   boolean isIdle() {
     return queue.isEmpty() && !inFlight.get();
@@ -86,11 +127,10 @@ final class Finisher<D> {
     }
   }
 
-  private void send(List<Pending<D>> batch, int attempt) {
+  private String[] args(List<Pending<D>> batch, long now) {
     boolean fetch = !w.isClosing() && !w.isFetchPaused();
     String[] f = w.fetchArgs("", "", 1);
     String[] args = new String[9 + 8 * batch.size()];
-    long now = ctx.now();
     args[0] = ctx.keys.base();
     args[1] = Long.toString(now);
     args[2] = Integer.toString(batch.size());
@@ -107,6 +147,12 @@ final class Finisher<D> {
       args[i++] = Integer.toString(p.keep.limit() == 0 ? 1000 : p.keep.limit());
       args[i++] = p.job.fields().getOrDefault("deid", "");
     }
+    return args;
+  }
+
+  private void send(List<Pending<D>> batch, int attempt) {
+    long now = ctx.now();
+    String[] args = args(batch, now);
     ctx.redis().<List<Object>>evalAsync(ctx.scripts().completeJobs,
         ctx.keys.forScript(ctx.scripts().completeJobs), args)
         .whenCompleteAsync((reply, error) -> {
@@ -126,6 +172,20 @@ final class Finisher<D> {
   }
 
   private void recorded(List<Pending<D>> batch, List<Object> reply, long now) {
+    report(batch, reply);
+    Fetched<D> next = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
+    if (next.rateLimitTtl > 0) {
+      w.rateLimitedFor(next.rateLimitTtl);
+    }
+    inFlight.set(false);
+    for (Job<D> job : next.jobs) {
+      w.dispatch(job);
+    }
+    w.slots.release(batch.size() - next.jobs.size());
+  }
+
+  /** Tells listeners about each job of the batch: completed, or why it could not be. */
+  private void report(List<Pending<D>> batch, List<Object> reply) {
     List<?> codes = (List<?>) reply.get(0);
     for (int j = 0; j < batch.size(); j++) {
       Pending<D> p = batch.get(j);
@@ -145,24 +205,11 @@ final class Finisher<D> {
         }
       }
     }
-    Fetched<D> next = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
-    if (next.rateLimitTtl > 0) {
-      w.rateLimitedFor(next.rateLimitTtl);
-    }
-    inFlight.set(false);
-    for (Job<D> job : next.jobs) {
-      w.dispatch(job);
-    }
-    w.slots.release(batch.size() - next.jobs.size());
   }
 
   private void failed(List<Pending<D>> batch, int attempt, Throwable error) {
     if (attempt < 3 && !w.isClosing() && error instanceof RedisUnavailableException) {
-      try {
-        Thread.sleep(500L * attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      sleep(500L * attempt);
       send(batch, attempt + 1);
       return;
     }
@@ -171,6 +218,14 @@ final class Finisher<D> {
     w.each(l -> l.onError(error));
     inFlight.set(false);
     w.slots.release(batch.size());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits until everything handed over is recorded, then stops. */

@@ -102,8 +102,7 @@ final class JobRunner<D> {
     KeepJobs keep = job.opts().removeOnComplete() != null ? job.opts().removeOnComplete()
         : w.opts.removeOnComplete();
     w.held.remove(job.id());
-    finisher.submit(new Finisher.Pending<>(job, result, returnJson, keep));
-    return handedOff;
+    return finisher.complete(new Finisher.Pending<>(job, result, returnJson, keep), handedOff);
   }
 
   private Job<D> fail(Job<D> job, Throwable error, boolean unrecoverable) {
