@@ -64,13 +64,8 @@ for j = 0, n - 1 do
     end
   end
   if code == 0 then
-    local deid = ARGV[a + 7]
-    if deid ~= "" then
-      local dk = B .. "de:" .. deid
-      local pttl = rcall("PTTL", dk)
-      if pttl == 0 or (pttl == -1 and rcall("GET", dk) == jobId) then
-        rcall("DEL", dk)
-      end
+    if ARGV[a + 7] ~= "" then
+      releaseDedupKey(B, jobId, ARGV[a + 7])
     end
     local returnvalue = ARGV[a + 2]
     local keepCount = tonumber(ARGV[a + 4])

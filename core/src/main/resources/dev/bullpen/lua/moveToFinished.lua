@@ -51,12 +51,7 @@ end
 local maxLen = maxEvents(K.meta)
 local deid = rcall("HGET", jk, "deid")
 if deid then
-  -- Release a simple deduplication key owned by this job; a throttle key (live TTL) stays.
-  local dk = B .. "de:" .. deid
-  local pttl = rcall("PTTL", dk)
-  if pttl == 0 or (pttl == -1 and rcall("GET", dk) == jobId) then
-    rcall("DEL", dk)
-  end
+  releaseDedupKey(B, jobId, deid)
 end
 
 local atm = rcall("HINCRBY", jk, "atm", 1)

@@ -101,6 +101,16 @@ local function pushReady(K, jobId, priority, front)
   end
 end
 
+-- Releases the deduplication key of a job that finished: a simple key (no TTL) still pointing
+-- at the job goes; a throttle key (live TTL) stays until it expires.
+local function releaseDedupKey(B, jobId, deid)
+  local dk = B .. "de:" .. deid
+  local pttl = rcall("PTTL", dk)
+  if pttl == 0 or (pttl == -1 and rcall("GET", dk) == jobId) then
+    rcall("DEL", dk)
+  end
+end
+
 -- Deletes a job's hash and sub-keys in one DEL (the lock is not one of them, as in BullMQ).
 local function deleteJobKeys(B, jobId)
   local jk = B .. jobId
