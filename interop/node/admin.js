@@ -5,68 +5,35 @@
 //
 //   node admin.js <queue> '{"call":"upsertJobScheduler","args":["s1",{"every":60000},{"name":"t"}]}'
 //
-// Calls: promoteJobs, pause, resume, isPaused, getJobCounts, getJobSchedulers,
-// retryJobs(opts), retryJob(id, state) (Job.retry), remove(id), clean(grace, limit, type),
-// drain(delayed), obliterate(opts),
+// Calls (queue-calls.js): promoteJobs, pause, resume, isPaused, getJobCounts, getJobState(id),
+// getJobSchedulers, retryJobs(opts), retryJob(id, state) (Job.retry), remove(id),
+// clean(grace, limit, type), drain(delayed), obliterate(opts), setGlobalConcurrency(n),
+// removeGlobalConcurrency, setGlobalRateLimit(max, durationMs), removeGlobalRateLimit,
 // upsertJobScheduler(id, repeatOpts, template) (prints the first job's id),
 // addFlow(flow) (FlowProducer.add on this queue's connection; prints the ids of the tree as
 // {id, children:[...]}). Prints {"result":...}. With {"calls":[{call, args}, ...]} instead, makes
 // the calls in order on one Queue and prints {"results":[...]}.
+//
+// Several queues in one process: node admin.js - '{"queues":{"q1":{"call":"resume"},...}}'
+// prints {"queues":{"q1":{"result":null},...}} (lib.perQueue).
 const lib = require('./lib');
-const { Queue, FlowProducer } = require('bullmq');
-
-function tree(node) {
-  return { id: node.job.id, children: (node.children || []).map(tree) };
-}
-
-const CALLS = {
-  promoteJobs: (q) => q.promoteJobs(),
-  pause: (q) => q.pause(),
-  resume: (q) => q.resume(),
-  isPaused: (q) => q.isPaused(),
-  getJobCounts: (q) => q.getJobCounts(),
-  getJobSchedulers: (q) => q.getJobSchedulers(),
-  retryJobs: (q, args) => q.retryJobs(args[0] || {}),
-  remove: (q, args) => q.remove(args[0]),
-  clean: (q, args) => q.clean(args[0], args[1], args[2]),
-  drain: (q, args) => q.drain(args[0]),
-  obliterate: (q, args) => q.obliterate(args[0] || {}),
-  retryJob: async (q, args) => {
-    const job = await q.getJob(args[0]);
-    if (!job) throw new Error(`no job ${args[0]}`);
-    await job.retry(args[1] || 'failed');
-    return job.id;
-  },
-  upsertJobScheduler: async (q, args) => {
-    const job = await q.upsertJobScheduler(...args);
-    return job && job.id;
-  },
-  addFlow: async (q, args) => {
-    const flow = new FlowProducer({ connection: lib.connection(), prefix: lib.PREFIX });
-    try {
-      return tree(await flow.add(args[0]));
-    } finally {
-      await lib.closeAll([flow]);
-    }
-  },
-};
+const { Queue } = require('bullmq');
+const calls = require('./queue-calls');
 
 lib.run(async () => {
-  const { queue: name, settings } = lib.args('admin.js <queue> {"call":"promoteJobs"}');
-  lib.deadline(settings.timeoutMs || 30000);
-  const batch = settings.calls || [{ call: settings.call, args: settings.args }];
-  for (const c of batch) {
-    if (!CALLS[c.call]) lib.fail(`unknown call ${c.call}; known: ${Object.keys(CALLS).join(', ')}`);
-  }
-  const queue = new Queue(name, { connection: lib.connection(), prefix: lib.PREFIX, skipMetasUpdate: true });
-  const results = [];
-  try {
-    for (const c of batch) {
-      const r = await CALLS[c.call](queue, c.args || []);
-      results.push(r === undefined ? null : r);
+  const { queue: argvQueue, settings: all } = lib.args('admin.js <queue> {"call":"promoteJobs"}');
+  lib.deadline(all.timeoutMs || 30000);
+  lib.done(await lib.perQueue(argvQueue, all, async (name, settings) => {
+    const batch = settings.calls || [{ call: settings.call, args: settings.args }];
+    calls.check(batch);
+    const queue = new Queue(name, {
+      connection: lib.connection(), prefix: lib.PREFIX, skipMetasUpdate: true,
+    });
+    try {
+      const results = await calls.callAll(queue, batch);
+      return settings.calls ? { results } : { result: results[0] };
+    } finally {
+      await lib.closeAll([queue]);
     }
-  } finally {
-    await lib.closeAll([queue]);
-  }
-  lib.done(settings.calls ? { results } : { result: results[0] });
+  }));
 });

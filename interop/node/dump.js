@@ -6,6 +6,8 @@
 //
 // Prints {"counts":{...}, "jobs":{"<id>": null | {"job":{...},"state":"completed","raw":{...}}}}.
 // "job" holds the decoded Job: returnvalue and progress already JSON-parsed by BullMQ.
+// Several queues in one process: node dump.js - '{"queues":{"q1":{"ids":[...]},...}}'
+// (lib.perQueue).
 const lib = require('./lib');
 const { Queue } = require('bullmq');
 const IORedis = require('ioredis');
@@ -33,33 +35,38 @@ function decoded(job) {
 }
 
 lib.run(async () => {
-  const { queue: name, settings } = lib.args('dump.js <queue> {"ids":[...]}');
-  lib.deadline(settings.timeoutMs || 30000);
-  const queue = new Queue(name, {
-    connection: lib.connection(),
-    prefix: lib.PREFIX,
-    // A reader must not write meta (version, opts.maxLenEvents): the ITs compare queues.
-    skipMetasUpdate: true,
-  });
+  const { queue: argvQueue, settings: all } = lib.args('dump.js <queue> {"ids":[...]}');
+  lib.deadline(all.timeoutMs || 30000);
   const client = new IORedis(lib.connection());
-  const out = { counts: null, jobs: {} };
   try {
-    out.counts = await queue.getJobCounts();
-    for (const id of settings.ids || []) {
-      const job = await queue.getJob(id);
-      if (!job) {
-        out.jobs[id] = null;
-        continue;
+    lib.done(await lib.perQueue(argvQueue, all, async (name, settings) => {
+      const queue = new Queue(name, {
+        connection: lib.connection(),
+        prefix: lib.PREFIX,
+        // A reader must not write meta (version, opts.maxLenEvents): the ITs compare queues.
+        skipMetasUpdate: true,
+      });
+      const out = { counts: null, jobs: {} };
+      try {
+        out.counts = await queue.getJobCounts();
+        for (const id of settings.ids || []) {
+          const job = await queue.getJob(id);
+          if (!job) {
+            out.jobs[id] = null;
+            continue;
+          }
+          out.jobs[id] = {
+            job: decoded(job),
+            state: await job.getState(),
+            raw: await client.hgetall(`${lib.PREFIX}:${name}:${id}`),
+          };
+        }
+      } finally {
+        await lib.closeAll([queue]);
       }
-      out.jobs[id] = {
-        job: decoded(job),
-        state: await job.getState(),
-        raw: await client.hgetall(`${lib.PREFIX}:${name}:${id}`),
-      };
-    }
+      return out;
+    }));
   } finally {
     client.disconnect();
-    await lib.closeAll([queue]);
   }
-  lib.done(out);
 });

@@ -5,7 +5,11 @@
 // Contract of every helper (the Java ITs rely on it):
 // - REDIS_HOST (default 127.0.0.1) and REDIS_PORT (required: never the machine's 6379 by
 //   accident) name the server; BULL_PREFIX overrides the key prefix (default "bull").
-// - argv[2] is the queue name, argv[3] (optional) a JSON object of settings.
+// - argv[2] is the queue name, argv[3] (optional) a JSON object of settings, or @<path> of a
+//   file holding it.
+// - Several queues in one process (node starts cost about half a second each): argv[2] is "-"
+//   and settings.queues maps each queue name to its own settings, merged over the top-level
+//   ones; the result is {"queues": {"<queue>": <that queue's result>}} (see perQueue).
 // - The helper prints its result as JSON on stdout and exits 0; on any error it prints the
 //   error to stderr and exits 1; past its deadline (settings.timeoutMs, default 30 s) it prints
 //   what it has, says so on stderr, and exits 2.
@@ -43,9 +47,12 @@ function args(usage) {
   let settings = {};
   if (process.argv[3]) {
     try {
-      settings = JSON.parse(process.argv[3]);
+      // "@<path>": the settings are in that file (too long for one argument).
+      const text = process.argv[3].startsWith('@')
+        ? require('fs').readFileSync(process.argv[3].slice(1), 'utf8') : process.argv[3];
+      settings = JSON.parse(text);
     } catch (e) {
-      fail(`settings must be JSON: ${e.message}`);
+      fail(`settings must be JSON (or @<file of JSON>): ${e.message}`);
     }
   }
   return { queue, settings };
@@ -89,4 +96,33 @@ async function closeAll(objs, ms = 3000) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { HOST, PORT, PREFIX, connection, args, deadline, done, run, fail, closeAll, sleep };
+/**
+ * Runs one(queue, settings) for the queue named on the command line, or, when settings.queues
+ * is an object {"<queue>": {...}}, for each of those queues concurrently with the top-level
+ * settings (queues left out) overridden by the queue's own; returns {queues: {<queue>: result}}.
+ */
+async function perQueue(queue, settings, one) {
+  if (!settings.queues) {
+    return one(queue, settings);
+  }
+  const { queues, ...shared } = settings;
+  const names = Object.keys(queues);
+  const results = await Promise.all(names.map((q) => one(q, { ...shared, ...queues[q] })));
+  const out = {};
+  names.forEach((q, i) => { out[q] = results[i]; });
+  return { queues: out };
+}
+
+/** Compares two stream ids ("ms-seq"): negative, 0 or positive. */
+function compareStreamIds(a, b) {
+  const [am, as] = String(a).split('-').map(BigInt);
+  const [bm, bs] = String(b).split('-').map(BigInt);
+  if (am !== bm) return am < bm ? -1 : 1;
+  if ((as || 0n) !== (bs || 0n)) return (as || 0n) < (bs || 0n) ? -1 : 1;
+  return 0;
+}
+
+module.exports = {
+  HOST, PORT, PREFIX, connection, args, deadline, done, run, fail, closeAll, sleep, perQueue,
+  compareStreamIds,
+};

@@ -16,22 +16,24 @@
 // than failAttempts attempts (every attempt when failAttempts is absent), else returns {"echo": job.data} when echo is true, else `returns` (undefined when
 // absent).
 //
+// Other ways to stop: "untilCompleted": N stops once the queue's completed set holds N jobs
+// (whoever completed them: mixed fleets); without count or untilCompleted, after durationMs.
+// "brief": true makes "completed" a list of job ids only and leaves "order" empty (large runs).
+//
 // Prints {"completed":[{id,name,returnvalue,attemptsMade}],
 //         "failed":[{id,name,failedReason,attemptsMade,final}],
 //         "order":[job ids as they became active], "errors":[messages]}.
 // Exits 2 (after printing the partial summary) when the count is not reached in time.
+//
+// Several queues in one process: node work.js - '{"queues":{"q1":{"count":3,...},...}}'
+// (lib.perQueue): one Worker per queue, all running at once.
 const lib = require('./lib');
-const { Worker, UnrecoverableError } = require('bullmq');
+const { Worker, Queue, UnrecoverableError } = require('bullmq');
 
-lib.run(async () => {
-  const { queue: name, settings } = lib.args('work.js <queue> {"count":N,"behaviors":{...}}');
+async function work(name, settings, summary) {
   const count = settings.count || 0;
+  const untilCompleted = settings.untilCompleted || 0;
   const behaviors = settings.behaviors || {};
-  const summary = { completed: [], failed: [], order: [], errors: [] };
-  let finished = false;
-  lib.deadline(settings.timeoutMs || 30000, () => {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  });
 
   const processor = async (job) => {
     const b = behaviors[job.name] || behaviors['*'] || {};
@@ -58,10 +60,14 @@ lib.run(async () => {
     finals += 1;
     if (count > 0 && finals >= count) resolveDone();
   };
-  worker.on('active', (job) => summary.order.push(job.id));
+  worker.on('active', (job) => {
+    if (!settings.brief) summary.order.push(job.id);
+  });
   worker.on('completed', (job, result) => {
-    summary.completed.push({ id: job.id, name: job.name, returnvalue: result === undefined ? null : result,
-      attemptsMade: job.attemptsMade });
+    summary.completed.push(settings.brief ? job.id : {
+      id: job.id, name: job.name, returnvalue: result === undefined ? null : result,
+      attemptsMade: job.attemptsMade,
+    });
     countFinal();
   });
   worker.on('failed', (job, err) => {
@@ -77,10 +83,34 @@ lib.run(async () => {
   worker.run().catch((e) => summary.errors.push(`run: ${e.message}`));
   if (count > 0) {
     await allDone;
+  } else if (untilCompleted > 0) {
+    const reader = new Queue(name, {
+      connection: lib.connection(), prefix: lib.PREFIX, skipMetasUpdate: true,
+    });
+    try {
+      while ((await reader.getCompletedCount()) < untilCompleted) await lib.sleep(50);
+    } finally {
+      await lib.closeAll([reader]);
+    }
   } else {
     await lib.sleep(settings.durationMs || 1000);
   }
-  finished = true;
+  summary.finished = true;
   await lib.closeAll([worker], 5000);
-  lib.done({ ...summary, finished });
+  return summary;
+}
+
+lib.run(async () => {
+  const { queue: argvQueue, settings: all } = lib.args('work.js <queue> {"count":N,"behaviors":{...}}');
+  const summaries = {};
+  const newSummary = (name) => {
+    summaries[name] = { completed: [], failed: [], order: [], errors: [], finished: false };
+    return summaries[name];
+  };
+  lib.deadline(all.timeoutMs || 30000, () => {
+    const partial = all.queues ? { queues: summaries } : summaries[argvQueue];
+    process.stdout.write(`${JSON.stringify(partial)}\n`);
+  });
+  lib.done(await lib.perQueue(argvQueue, all, (name, settings) => work(name, settings,
+    newSummary(name))));
 });

@@ -13,26 +13,32 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Runs the Node helpers of {@code interop/node} ({@code produce.js}, {@code work.js},
- * {@code events.js}, {@code dump.js}) as child processes against a private {@link RedisServer}.
+ * {@code events.js}, {@code dump.js}, {@code admin.js}, {@code board.js}) as child processes
+ * against a private {@link RedisServer}.
  *
  * <p>Implementation notes: every helper gets the server through {@code REDIS_HOST}/{@code
  * REDIS_PORT}, its queue and a JSON settings object on the command line, and has a deadline of
  * its own; on top of that every wait here is bounded, and a process still alive past it is
  * killed. stdout and stderr are drained by two threads into memory (so a chatty child never
  * blocks on a full pipe) and both end up in every assertion message. The first use checks that
- * {@code node} and {@code npm} exist and runs {@code npm ci} once when
- * {@code node_modules/bullmq} is missing or not the pinned version.
+ * {@code node} and {@code npm} exist and runs {@code npm ci} once when a dependency pinned in
+ * {@code package.json} is missing from {@code node_modules} or not at its version. Settings
+ * longer than {@link #MAX_INLINE_SETTINGS} characters (a single argument is limited to 128 KiB
+ * on Linux) go through a temporary file passed as {@code @<path>}, which lib.js reads.
  */
 final class NodeHelpers {
   static final ObjectMapper JSON = new ObjectMapper();
   /** Default wait for one helper; the helpers' own deadline is 30 s. */
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(40);
   private static final Duration NPM_CI_WAIT = Duration.ofMinutes(5);
+  /** Longer settings are passed in a file ({@code @<path>}). */
+  static final int MAX_INLINE_SETTINGS = 32 * 1024;
   private static boolean installed;
 
   private NodeHelpers() {}
@@ -52,7 +58,8 @@ final class NodeHelpers {
   }
 
   /**
-   * Makes sure node and npm run and the pinned bullmq is installed (npm ci, once per JVM).
+   * Makes sure node and npm run and every dependency pinned in package.json (bullmq, ioredis,
+   * the Bull Board packages) is installed at its version (npm ci otherwise, once per JVM).
    *
    * @throws IllegalStateException with instructions when node or npm is missing or npm ci fails
    */
@@ -68,30 +75,44 @@ final class NodeHelpers {
           + " (found node: " + node + ", npm: " + npm + "); install them (e.g. apt-get install"
           + " nodejs npm) or skip this module with -pl '!interop'");
     }
-    String pinned = pinnedBullmq(dir);
-    Path installedPkg = dir.resolve("node_modules/bullmq/package.json");
-    String have = null;
-    if (Files.isRegularFile(installedPkg)) {
-      have = readJson(installedPkg).path("version").asText(null);
+    Map<String, String> pinned = pinnedDependencies(dir);
+    List<String> stale = new ArrayList<>();
+    for (Map.Entry<String, String> dep : pinned.entrySet()) {
+      // Read from disk: some packages (@bull-board/api) do not export their package.json.
+      Path installedPkg = dir.resolve("node_modules").resolve(dep.getKey()).resolve("package.json");
+      String have = Files.isRegularFile(installedPkg)
+          ? readJson(installedPkg).path("version").asText(null) : null;
+      if (!dep.getValue().equals(have)) {
+        stale.add(dep.getKey() + "@" + dep.getValue() + " (have " + have + ")");
+      }
     }
-    if (!pinned.equals(have)) {
+    if (!stale.isEmpty()) {
       Result r = run(dir, List.of("npm", "ci", "--no-audit", "--no-fund"), null, NPM_CI_WAIT);
       if (r.exitCode != 0) {
         throw new IllegalStateException("npm ci in " + dir + " failed (exit " + r.exitCode
-            + "); the npm registry must be reachable once.\n" + r.describe());
+            + "); the npm registry must be reachable once. Missing: " + stale + "\n"
+            + r.describe());
       }
     }
     installed = true;
   }
 
-  private static String pinnedBullmq(Path dir) {
-    String v = readJson(dir.resolve("package.json")).path("dependencies").path("bullmq")
-        .asText(null);
-    if (v == null || !v.matches("\\d+\\.\\d+\\.\\d+")) {
-      throw new IllegalStateException(dir.resolve("package.json")
-          + " must pin an exact bullmq version, got " + v);
+  /** The dependencies of package.json, each of which must be pinned to an exact version. */
+  private static Map<String, String> pinnedDependencies(Path dir) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    JsonNode deps = readJson(dir.resolve("package.json")).path("dependencies");
+    deps.fields().forEachRemaining(e -> {
+      String v = e.getValue().asText("");
+      if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
+        throw new IllegalStateException(dir.resolve("package.json") + " must pin an exact"
+            + " version of " + e.getKey() + ", got " + v);
+      }
+      out.put(e.getKey(), v);
+    });
+    if (!out.containsKey("bullmq")) {
+      throw new IllegalStateException(dir.resolve("package.json") + " must depend on bullmq");
     }
-    return v;
+    return out;
   }
 
   private static String version(String tool) {
@@ -126,7 +147,18 @@ final class NodeHelpers {
     ensureInstalled();
     List<String> cmd = new ArrayList<>(List.of("node", script, queue));
     if (settings != null) {
-      cmd.add(settings instanceof String ? (String) settings : toJson(settings));
+      String json = settings instanceof String ? (String) settings : toJson(settings);
+      if (json.length() > MAX_INLINE_SETTINGS) {
+        try {
+          Path file = Files.createTempFile("interop-settings-", ".json");
+          file.toFile().deleteOnExit();
+          Files.writeString(file, json);
+          json = "@" + file.toAbsolutePath();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the settings of " + script, e);
+        }
+      }
+      cmd.add(json);
     }
     return Running.start(nodeDir(), cmd, redis);
   }
@@ -258,7 +290,9 @@ final class NodeHelpers {
       }
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
       if (ms > 5000) {
-        System.out.println("slow node helper (" + ms + " ms): " + String.join(" ", cmd));
+        String line = String.join(" ", cmd);
+        System.out.println("slow node helper (" + ms + " ms): "
+            + (line.length() > 300 ? line.substring(0, 300) + "..." : line));
       }
       synchronized (this) {
         int code = exited ? process.exitValue() : -1;

@@ -42,6 +42,24 @@ final class RedisProbe implements AutoCloseable {
     return redis.hgetall(key(queue, id));
   }
 
+  /** Many job hashes at once (pipelined), in the order of {@code ids}. */
+  List<Map<String, String>> jobs(String queue, List<String> ids) {
+    var async = conn.async();
+    List<io.lettuce.core.RedisFuture<Map<String, String>>> futures = new ArrayList<>();
+    for (String id : ids) {
+      futures.add(async.hgetall(key(queue, id)));
+    }
+    List<Map<String, String>> out = new ArrayList<>(ids.size());
+    for (var f : futures) {
+      try {
+        out.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (Exception e) {
+        throw new AssertionError("HGETALL of a job of " + queue + " failed: " + e, e);
+      }
+    }
+    return out;
+  }
+
   /** One events-stream entry: its id and its fields in stream order. */
   record Event(String streamId, Map<String, String> fields) {
     String name() {

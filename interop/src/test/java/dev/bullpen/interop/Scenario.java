@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One workload described once and played by either side: a list of jobs in BullMQ's terms
  * (name, data, opts as Node's {@code queue.add} takes them) and a behavior per job name, which
- * {@code work.js} and {@link #handler} both follow (see work.js for the behavior keys).
+ * {@code work.js} and {@link #handler} both follow (see work.js for the behavior keys); plus,
+ * optionally, Queue calls the producer makes before adding ({@link #before}: pause, global
+ * concurrency, global rate limit, as produce.js's "before" list) and the worker concurrency.
  */
 final class Scenario {
   /** One add: what Node's {@code queue.add(name, data, opts)} gets. */
@@ -37,8 +39,17 @@ final class Scenario {
     }
   }
 
+  /** One Queue call by name (queue-calls.js's names), e.g. {@code setGlobalConcurrency(2)}. */
+  record Call(String call, List<Object> args) {
+    Map<String, Object> toNode() {
+      return Map.of("call", call, "args", args);
+    }
+  }
+
   final List<Spec> jobs = new ArrayList<>();
   final Map<String, Map<String, Object>> behaviors = new LinkedHashMap<>();
+  final List<Call> before = new ArrayList<>();
+  int concurrency = 1;
 
   Scenario add(String name, Object data, Map<String, Object> opts) {
     jobs.add(new Spec(name, data, opts));
@@ -50,13 +61,30 @@ final class Scenario {
     return this;
   }
 
+  /** A Queue call the producer makes before adding the jobs (either side). */
+  Scenario before(String call, Object... args) {
+    before.add(new Call(call, List.of(args)));
+    return this;
+  }
+
+  /** Worker concurrency for both sides (default 1). */
+  Scenario concurrency(int n) {
+    concurrency = n;
+    return this;
+  }
+
   /** Settings for produce.js. */
   Map<String, Object> produceSettings() {
     List<Map<String, Object>> list = new ArrayList<>();
     for (Spec s : jobs) {
       list.add(s.toNode());
     }
-    return Map.of("jobs", list);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("jobs", list);
+    if (!before.isEmpty()) {
+      m.put("before", before.stream().map(Call::toNode).toList());
+    }
+    return m;
   }
 
   /** Settings for work.js: stop after {@code finals} final outcomes. */
@@ -64,17 +92,42 @@ final class Scenario {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", finals);
     m.put("behaviors", behaviors);
-    m.put("worker", Map.of("name", workerName, "concurrency", 1));
+    m.put("worker", Map.of("name", workerName, "concurrency", concurrency));
     return m;
   }
 
-  /** Adds every job with Bullpen, one {@code add} per job as produce.js does; returns the ids. */
+  /**
+   * Makes the {@link #before} calls, then adds every job with Bullpen, one {@code add} per job
+   * as produce.js does; returns the ids.
+   */
   List<String> addWithBullpen(Queue<Object> queue) {
+    for (Call c : before) {
+      call(queue, c);
+    }
     List<String> ids = new ArrayList<>();
     for (Spec s : jobs) {
       ids.add(queue.add(s.name, s.data, javaOptions(s.opts)).id());
     }
     return ids;
+  }
+
+  /** The Bullpen equivalent of one queue-calls.js call. */
+  static Object call(Queue<Object> queue, Call c) {
+    List<Object> a = c.args();
+    switch (c.call()) {
+      case "pause" -> queue.pause();
+      case "resume" -> queue.resume();
+      case "isPaused" -> {
+        return queue.isPaused();
+      }
+      case "setGlobalConcurrency" -> queue.setGlobalConcurrency(((Number) a.get(0)).intValue());
+      case "removeGlobalConcurrency" -> queue.removeGlobalConcurrency();
+      case "setGlobalRateLimit" -> queue.setGlobalRateLimit(((Number) a.get(0)).intValue(),
+          Duration.ofMillis(((Number) a.get(1)).longValue()));
+      case "removeGlobalRateLimit" -> queue.removeGlobalRateLimit();
+      default -> throw new IllegalArgumentException("no Bullpen mapping for call " + c);
+    }
+    return null;
   }
 
   /** Node job options (the subset the ITs use) as Bullpen {@link JobOptions}. */
@@ -108,6 +161,14 @@ final class Scenario {
   private static KeepJobs keep(Object v) {
     if (v instanceof Boolean) {
       return (Boolean) v ? KeepJobs.NONE : KeepJobs.ALL;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Object count = m.get("count");
+      Object age = m.get("age");
+      Object limit = m.get("limit");
+      return KeepJobs.of(count == null ? -1 : ((Number) count).intValue(),
+          age == null ? null : Duration.ofSeconds(((Number) age).longValue()),
+          limit == null ? 0 : ((Number) limit).intValue());
     }
     return KeepJobs.last(((Number) v).intValue());
   }
@@ -155,24 +216,67 @@ final class Scenario {
     final List<String> completed = Collections.synchronizedList(new ArrayList<>());
     final List<String> failed = Collections.synchronizedList(new ArrayList<>());
     final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+    private String queue;
+    private int finals;
+    private CountDownLatch done;
+    private Worker<Object> worker;
+
+    /**
+     * Waits until the worker reached its final outcomes, then closes it (also on failure).
+     *
+     * @throws AssertionError when they are not reached within {@code timeout}
+     */
+    WorkerRun await(Duration timeout) {
+      try {
+        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new AssertionError("Bullpen worker on " + queue + " reached " + (finals
+              - done.getCount()) + " of " + finals + " final outcomes in " + timeout
+              + "; order " + order + ", completed " + completed + ", failed " + failed
+              + ", errors " + errors);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      } finally {
+        close();
+      }
+      return this;
+    }
+
+    /** Closes the worker (waiting at most 5 s for its jobs). */
+    void close() {
+      worker.close(Duration.ofSeconds(5));
+    }
   }
 
   /**
-   * Runs a Bullpen worker (name {@code workerName}, concurrency 1) until {@code finals} jobs
-   * completed or failed for good, then closes it.
+   * Runs a Bullpen worker (name {@code workerName}, this scenario's concurrency) until
+   * {@code finals} jobs completed or failed for good, then closes it.
    */
   WorkerRun runBullpenWorker(Bullpen bp, String queue, int finals, String workerName,
       Duration timeout) {
     return runBullpenWorker(bp, queue, finals, timeout,
-        WorkerOptions.builder().name(workerName).concurrency(1).build());
+        WorkerOptions.builder().name(workerName).concurrency(concurrency).build());
   }
 
   WorkerRun runBullpenWorker(Bullpen bp, String queue, int finals, Duration timeout,
       WorkerOptions options) {
+    return startBullpenWorker(bp, queue, finals, options).await(timeout);
+  }
+
+  /**
+   * Starts a Bullpen worker following the behaviors and returns at once; {@link WorkerRun#await}
+   * waits for {@code finals} final outcomes and closes it.
+   */
+  WorkerRun startBullpenWorker(Bullpen bp, String queue, int finals, WorkerOptions options) {
     WorkerRun run = new WorkerRun();
-    CountDownLatch done = new CountDownLatch(finals);
+    run.queue = queue;
+    run.finals = finals;
+    run.done = new CountDownLatch(finals);
+    CountDownLatch done = run.done;
     Worker<Object> w = bp.worker(queue, Object.class, handler(),
         options.toBuilder().autorun(false).build());
+    run.worker = w;
     w.addListener(new WorkerListener<>() {
       @Override
       public void onActive(Job<Object> job) {
@@ -199,19 +303,6 @@ final class Scenario {
       }
     });
     w.start();
-    try {
-      if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("Bullpen worker on " + queue + " reached " + (finals
-            - done.getCount()) + " of " + finals + " final outcomes in " + timeout + "; order "
-            + run.order + ", completed " + run.completed + ", failed " + run.failed
-            + ", errors " + run.errors);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } finally {
-      w.close(Duration.ofSeconds(5));
-    }
     return run;
   }
 }
