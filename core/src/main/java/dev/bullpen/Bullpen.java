@@ -1,6 +1,7 @@
 package dev.bullpen;
 
 import dev.bullpen.internal.RedisGateway;
+import dev.bullpen.internal.RedisTarget;
 import dev.bullpen.internal.ScriptLoader;
 import dev.bullpen.internal.Scripts;
 import dev.bullpen.spi.JobCodec;
@@ -29,6 +30,16 @@ import org.slf4j.LoggerFactory;
  * The data layout is BullMQ v6's (prefix {@code bull} by default), so BullMQ clients in Node,
  * Python and other languages share queues with Bullpen. Closing the client closes every worker
  * and events reader made from it, then the connections.
+ *
+ * <p>The same API runs on one server, on a master managed by Sentinel
+ * ({@code redis-sentinel://host:26379,host2:26379#mymaster}) and on a Redis Cluster
+ * ({@code redis-cluster://host:7000,host2:7001}); see {@link Builder#uri(String)}. On a Cluster
+ * each queue lives in one hash slot, so queue names carry a hash tag ({@code {video}}): a
+ * cluster adds capacity across queues, not within one. After a failover the client follows the
+ * new master by itself; calls made meanwhile fail with {@link RedisUnavailableException} after
+ * the command timeout, while workers and events readers retry on their own. Redis replicates
+ * asynchronously, so a job whose add returned can still be lost in a failover unless
+ * {@link Builder#durableAdd durable adds} are on.
  */
 public final class Bullpen implements AutoCloseable {
   /** BullMQ's default key prefix. */
@@ -44,6 +55,8 @@ public final class Bullpen implements AutoCloseable {
   private final Clock clock;
   private final JobCodec codec;
   private final int maxDataBytes;
+  private final int durableReplicas;
+  private final Duration durableTimeout;
   private final RedisGateway gateway;
   private final Scripts scripts;
   private final List<AutoCloseable> handles = new CopyOnWriteArrayList<>();
@@ -53,14 +66,21 @@ public final class Bullpen implements AutoCloseable {
     this.clock = b.clock;
     this.codec = b.codec;
     this.maxDataBytes = b.maxDataBytes;
+    this.durableReplicas = b.durableReplicas;
+    this.durableTimeout = b.durableTimeout;
     this.scripts = new Scripts(new ScriptLoader());
-    this.gateway = new RedisGateway(b.uri, b.commandTimeout);
+    this.gateway = new RedisGateway(b.target(), b.commandTimeout,
+        b.durableReplicas > 0 ? b.durableTimeout : null);
     if (b.checkServer) {
       ServerCheck.warnAboutServer(gateway, LOG);
     }
   }
 
-  /** Connects to a {@code redis://} or {@code rediss://} URI (user and password allowed). */
+  /**
+   * Connects to a single server ({@code redis://}, {@code rediss://}), a Sentinel-managed master
+   * ({@code redis-sentinel://host:port,host:port#masterName}) or a Redis Cluster
+   * ({@code redis-cluster://host:port,host:port}); see {@link Builder#uri(String)}.
+   */
   public static Bullpen connect(String redisUri) {
     return builder().uri(redisUri).build();
   }
@@ -69,7 +89,15 @@ public final class Bullpen implements AutoCloseable {
     return new Builder();
   }
 
-  /** A handle on a queue whose data decodes as maps, lists and plain values. */
+  /**
+   * A handle on a queue whose data decodes as maps, lists and plain values.
+   *
+   * <p>Queue names are non-empty, without ':' (BullMQ's rule). On a Redis Cluster a queue name
+   * must also carry a hash tag, e.g. {@code {video}} or {@code {video}-renders}, so that all of
+   * the queue's keys land in one slot; names without one are refused with an
+   * {@link IllegalArgumentException}. One queue lives on one shard: a cluster adds capacity
+   * across queues with different tags, not within one queue.
+   */
   public Queue<Object> queue(String name) {
     return queue(name, Object.class);
   }
@@ -135,8 +163,75 @@ public final class Bullpen implements AutoCloseable {
     return gateway.calls();
   }
 
+  /**
+   * Sends PING and returns the round trip.
+   *
+   * @throws RedisUnavailableException when Redis does not answer within the command timeout
+   */
+  public Duration ping() {
+    long start = System.nanoTime();
+    gateway.call("ping", r -> r.ping());
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /**
+   * Names of the queues that have data under this client's prefix, sorted: every queue with a
+   * {@code meta} or {@code id} key, as BullMQ dashboards find them. Scans the keyspace (SCAN,
+   * not KEYS), so its cost grows with the number of keys: for admin pages, not hot paths.
+   */
+  public List<String> queueNames() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    for (String suffix : new String[] {":meta", ":id"}) {
+      String pattern = prefix + ":*" + suffix;
+      gateway.call("list queues", r -> {
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(pattern)
+            .limit(1000);
+        io.lettuce.core.KeyScanCursor<String> cursor = r.scan(args);
+        while (true) {
+          for (String key : cursor.getKeys()) {
+            String name = key.substring(prefix.length() + 1, key.length() - suffix.length());
+            if (!name.isEmpty() && name.indexOf(':') < 0) {
+              names.add(name);
+            }
+          }
+          if (cursor.isFinished()) {
+            return null;
+          }
+          cursor = r.scan(cursor, args);
+        }
+      });
+    }
+    return List.copyOf(names);
+  }
+
   JobCodec codec() {
     return codec;
+  }
+
+  /**
+   * Refuses, in a Redis Cluster, a queue whose keys would not all share one hash slot: BullMQ's
+   * scripts build job keys inside Lua, so every key of a queue must carry the same hash tag.
+   */
+  void checkClusterName(String queue) {
+    if (gateway.isCluster() && dev.bullpen.internal.Keys.hashTag(prefix, queue) == null) {
+      String bare = queue.replace("{", "").replace("}", "");
+      bare = bare.isEmpty() ? "video" : bare;
+      throw new IllegalArgumentException("queue name '" + queue + "' has no hash tag, but this"
+          + " client is connected to a Redis Cluster, where every key of a queue must hash to"
+          + " one slot. Put a tag in braces in the name, e.g. '{" + bare + "}' or '{"
+          + bare + "}-jobs' (queue names cannot contain ':'); queues with different tags are"
+          + " spread over the cluster's masters. (A tagged prefix such as prefix(\"{bull}\")"
+          + " works too, but puts every queue of the client in one slot.)");
+    }
+  }
+
+  /** Replicas a durable add waits for; 0 when durable adds are off. */
+  int durableReplicas() {
+    return durableReplicas;
+  }
+
+  Duration durableTimeout() {
+    return durableTimeout;
   }
 
   int maxDataBytes() {
@@ -172,6 +267,9 @@ public final class Bullpen implements AutoCloseable {
   /** Configures a {@link Bullpen}; each setter validates at once. */
   public static final class Builder {
     private String uri = defaultUri();
+    private RedisTarget target;
+    private int durableReplicas;
+    private Duration durableTimeout = Duration.ZERO;
     private String prefix = DEFAULT_PREFIX;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Clock clock = Clock.systemUTC();
@@ -186,15 +284,66 @@ public final class Bullpen implements AutoCloseable {
       return env == null || env.isBlank() ? "redis://127.0.0.1:6379" : env;
     }
 
-    /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS. */
+    /**
+     * Where Redis is, as a URI in one of three forms:
+     *
+     * <ul>
+     *   <li>one server: {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for
+     *       TLS;
+     *   <li>a master managed by Sentinel (Lettuce's format):
+     *       {@code redis-sentinel://[password@]host:port[,host:port...][/db]#masterName}
+     *       ({@code rediss-sentinel://} for TLS). The client asks the sentinels for the master
+     *       and follows it after a failover;
+     *   <li>a Redis Cluster: {@code redis-cluster://[user:password@]host:port[,host:port...]}
+     *       ({@code rediss-cluster://} for TLS), the hosts being seed nodes (one reachable seed
+     *       is enough). Queue names must then carry a hash tag, e.g. {@code {video}}: see
+     *       {@link Bullpen#queue(String)}.
+     * </ul>
+     *
+     * The default is {@code $BULLPEN_REDIS_URL}, else {@code redis://127.0.0.1:6379}.
+     */
     public Builder uri(String uri) {
-      if (uri == null || !(uri.startsWith("redis://") || uri.startsWith("rediss://")
-          || uri.startsWith("redis-socket://"))) {
-        throw new IllegalArgumentException("uri must start with redis:// or rediss://, got "
-            + (uri == null ? "null" : "'" + uri.replaceAll("//[^@/]*@", "//***@") + "'"));
-      }
+      this.target = RedisTarget.parse(uri);
       this.uri = uri;
       return this;
+    }
+
+    /**
+     * Connects to a Redis Cluster through these seed nodes, each a {@code redis://} or
+     * {@code rediss://} URI; the same as {@code uri("redis-cluster://host:port,host:port")}.
+     */
+    public Builder cluster(List<String> seedUris) {
+      this.target = RedisTarget.cluster(seedUris);
+      this.uri = target.toString();
+      return this;
+    }
+
+    /**
+     * Makes every {@code add} and {@code addBulk} wait until {@code replicas} replicas have
+     * acknowledged the new jobs (Redis WAIT), at most {@code timeout}; off by default. Redis
+     * replicates asynchronously, so without this a job whose add returned can be lost if the
+     * master dies before its replicas received it and a replica is promoted (Sentinel or
+     * Cluster failover). When fewer replicas acknowledge in time, the add throws
+     * {@link NotReplicatedException}: the job is stored on the master but not yet replicated.
+     * Each add then costs one more round trip (WAIT returns as soon as the replicas
+     * acknowledged, typically well under a millisecond on a LAN).
+     */
+    public Builder durableAdd(int replicas, Duration timeout) {
+      if (replicas < 1) {
+        throw new IllegalArgumentException("durableAdd replicas must be at least 1, got "
+            + replicas);
+      }
+      if (timeout == null || timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("durableAdd timeout must be at least 1 ms, got "
+            + timeout);
+      }
+      this.durableReplicas = replicas;
+      this.durableTimeout = timeout;
+      return this;
+    }
+
+    RedisTarget target() {
+      return target != null ? target : RedisTarget.parse(uri);
     }
 
     /** The key prefix (BullMQ's {@code prefix} option); no ':' allowed. */

@@ -1,6 +1,7 @@
 package dev.bullpen;
 
 import dev.bullpen.internal.MsgPack;
+import dev.bullpen.internal.RedisGateway;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,22 +81,47 @@ public final class Queue<D> implements AutoCloseable {
       encoded.add(encode(job, now, jobs.size() > 1 ? "jobs[" + i + "]." : ""));
     }
     List<Job<D>> out = new ArrayList<>(jobs.size());
+    int replicas = ctx.client.durableReplicas();
+    long acknowledged = Long.MAX_VALUE;
+    String waitError = null;
     for (int from = 0; from < encoded.size(); from += BULK_CHUNK) {
       int to = Math.min(encoded.size(), from + BULK_CHUNK);
       String[] fields = new String[8 * (to - from)];
       for (int i = from; i < to; i++) {
         System.arraycopy(encoded.get(i), 0, fields, 8 * (i - from), 8);
       }
-      List<Object> ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs,
-          ctx.keys.forScript(ctx.scripts().addJobs),
-          new String[] {ctx.keys.base(), Integer.toString(to - from)},
-          MsgPack.packStrings(fields));
+      String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
+      String[] args = {ctx.keys.base(), Integer.toString(to - from)};
+      List<Object> ids;
+      if (replicas > 0) {
+        // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
+        RedisGateway.Replicated r = ctx.redis().evalWithBinaryReplicated(
+            ctx.scripts().addJobs, keys, args, MsgPack.packStrings(fields), replicas,
+            ctx.client.durableTimeout().toMillis());
+        ids = r.reply();
+        acknowledged = Math.min(acknowledged, r.acknowledged());
+        waitError = r.waitError() != null ? r.waitError() : waitError;
+      } else {
+        ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys, args,
+            MsgPack.packStrings(fields));
+      }
       for (int i = from; i < to; i++) {
         String[] e = encoded.get(i);
         Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
             "timestamp", e[4], "delay", e[5], "priority", e[6]);
         out.add(new Job<>(ctx, (String) ids.get(i - from), hash, dataType, null));
       }
+    }
+    if (acknowledged < replicas) {
+      List<String> added = out.stream().map(Job::id).collect(java.util.stream.Collectors.toList());
+      throw new NotReplicatedException("queue " + ctx.name + ": " + (added.size() == 1
+          ? "job " + added.get(0) + " IS stored" : added.size() + " jobs ARE stored")
+          + " on the master, but only " + acknowledged + " of " + replicas + " replica(s)"
+          + " acknowledged within " + ctx.client.durableTimeout().toMillis() + " ms"
+          + (waitError == null ? "" : " (WAIT failed: " + waitError + ")") + ", so a"
+          + " failover now could lose " + (added.size() == 1 ? "it" : "them") + ". Do not add"
+          + " again without a custom job id (that would duplicate); with custom ids, adding"
+          + " again is safe and waits again", added, acknowledged, replicas);
     }
     return out;
   }

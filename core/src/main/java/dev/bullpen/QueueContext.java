@@ -18,6 +18,7 @@ final class QueueContext {
 
   QueueContext(Bullpen client, String name) {
     JobIds.checkQueueName(name);
+    client.checkClusterName(name);
     this.client = client;
     this.name = name;
     this.keys = new Keys(client.prefix(), name);

@@ -73,7 +73,7 @@ public final class QueueEvents implements AutoCloseable {
       try {
         BlockingConnection c = conn;
         if (c == null || !c.isOpen()) {
-          c = ctx.redis().openBlocking(ctx.keys.clientName(":qe"));
+          c = ctx.redis().openBlocking(ctx.keys.clientName(":qe"), key);
           conn = c;
           if (closed) {
             c.close();
@@ -103,7 +103,7 @@ public final class QueueEvents implements AutoCloseable {
           break;
         }
         failures++;
-        long backoff = Math.min(10_000, 200L << Math.min(failures, 6));
+        long backoff = Worker.reconnectBackoff(failures);
         LOG.warn("queue {}: events reader failed ({}); reconnecting in {} ms", ctx.name,
             e.getMessage(), backoff);
         BlockingConnection c = conn;

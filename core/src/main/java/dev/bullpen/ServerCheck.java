@@ -1,6 +1,8 @@
 package dev.bullpen;
 
 import dev.bullpen.internal.RedisGateway;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 
 /** Startup checks of the Redis server: version and eviction policy (FORMAT.md 9.1). */
@@ -8,21 +10,36 @@ final class ServerCheck {
   private ServerCheck() {}
 
   static void warnAboutServer(RedisGateway gateway, Logger log) {
-    String info;
+    List<String> infos = new ArrayList<>();
     try {
-      info = gateway.call("INFO", r -> r.info("server") + "\n" + r.info("memory"));
+      List<String> server = gateway.infoOfEveryMaster("server");
+      List<String> memory = gateway.infoOfEveryMaster("memory");
+      for (int i = 0; i < Math.min(server.size(), memory.size()); i++) {
+        infos.add(server.get(i) + "\n" + memory.get(i));
+      }
+      if (!gateway.isCluster() && "1".equals(field(gateway.call("INFO cluster",
+          r -> r.info("cluster")), "cluster_enabled"))) {
+        log.warn("{} is a Redis Cluster node: connect with redis-cluster://host:port so that"
+            + " every queue is served by the node that owns its slot", gateway.target()
+            .describe());
+      }
     } catch (BullpenException e) {
       log.warn("could not read INFO from Redis: {}", e.getMessage());
       return;
     }
-    String version = field(info, "redis_version");
-    if (version != null && compare(version, "6.2.0") < 0) {
-      log.warn("Redis {} is older than 6.2.0, the oldest version Bullpen supports", version);
-    }
-    String policy = field(info, "maxmemory_policy");
-    if (policy != null && !policy.equals("noeviction")) {
-      log.warn("Redis maxmemory-policy is '{}': Redis may EVICT queue keys and lose jobs under"
-          + " memory pressure. Set maxmemory-policy noeviction for job queues.", policy);
+    for (String info : infos) {
+      String where = field(info, "tcp_port");
+      String version = field(info, "redis_version");
+      if (version != null && compare(version, "6.2.0") < 0) {
+        log.warn("Redis {} (port {}) is older than 6.2.0, the oldest version Bullpen supports",
+            version, where);
+      }
+      String policy = field(info, "maxmemory_policy");
+      if (policy != null && !policy.equals("noeviction")) {
+        log.warn("Redis maxmemory-policy is '{}' (port {}): Redis may EVICT queue keys and lose"
+            + " jobs under memory pressure. Set maxmemory-policy noeviction for job queues.",
+            policy, where);
+      }
     }
   }
 

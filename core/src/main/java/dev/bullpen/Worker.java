@@ -278,7 +278,8 @@ public final class Worker<D> implements AutoCloseable {
           continue;
         }
         failures++;
-        long backoff = Math.min(15_000, 250L << Math.min(failures, 6));
+        // Capped at about 2 s so a worker is back within ~2 s of a failover completing.
+        long backoff = reconnectBackoff(failures);
         LOG.warn("queue {}: worker fetch failed ({}); retrying in {} ms", ctx.name,
             e.getMessage(), backoff);
         each(l -> l.onError(e));
@@ -342,7 +343,7 @@ public final class Worker<D> implements AutoCloseable {
     BlockingConnection b = blocking;
     if (b == null || !b.isOpen()) {
       String suffix = opts.name() == null ? "" : ":w:" + opts.name();
-      b = ctx.redis().openBlocking(ctx.keys.clientName(suffix));
+      b = ctx.redis().openBlocking(ctx.keys.clientName(suffix), ctx.keys.key("marker"));
       blocking = b;
       if (closing || paused) {
         b.close();
@@ -417,6 +418,16 @@ public final class Worker<D> implements AutoCloseable {
         LOG.warn("queue {}: worker listener {} threw", ctx.name, l, e);
       }
     }
+  }
+
+  /**
+   * Delay before retry {@code failures} (1, 2, ...) of a loop that lost Redis: 500 ms, 1 s, then
+   * about 2 s, with 20 % jitter so that many clients do not retry in step after an outage.
+   */
+  static long reconnectBackoff(int failures) {
+    long base = Math.min(2_000, 250L << Math.min(Math.max(failures, 1), 3));
+    return (long) (base * (0.8 + 0.4 * java.util.concurrent.ThreadLocalRandom.current()
+        .nextDouble()));
   }
 
   private static void sleepQuietly(long ms) {

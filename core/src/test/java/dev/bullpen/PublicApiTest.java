@@ -19,7 +19,8 @@ class PublicApiTest {
       KeepJobs.class, JobCounts.class, JobState.class, NewJob.class, JobHandler.class,
       WorkerListener.class, BackoffStrategy.class, JacksonJobCodec.class,
       dev.bullpen.event.QueueEvent.class, dev.bullpen.event.QueueEventListener.class,
-      dev.bullpen.spi.JobCodec.class);
+      dev.bullpen.spi.JobCodec.class, NotReplicatedException.class,
+      RedisUnavailableException.class);
 
   @Test
   void publicSignaturesUseNoLettuceOrInternalTypes() {

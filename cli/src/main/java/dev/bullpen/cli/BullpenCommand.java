@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Job queues on Redis, data-compatible with BullMQ v6.",
     subcommands = {
       DemoCommand.class,
+      ServeCommand.class,
       StatsCommand.class,
       AddCommand.class,
       CommandLine.HelpCommand.class

@@ -1,8 +1,12 @@
 package dev.bullpen.cli;
 
 import dev.bullpen.Bullpen;
+import dev.bullpen.Job;
+import dev.bullpen.server.BullpenServer;
+import dev.bullpen.server.ServerOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bullpen demo}: a small video pipeline that runs until stopped, printing what happens,
- * then a summary. Needs nothing installed: without a configured Redis it uses the one on
+ * then a summary; with the HTTP server on localhost, so its job pages show the jobs live. Needs nothing installed: without a configured Redis it uses the one on
  * localhost:6379, else starts a private one (see {@link RedisSelector}).
  */
 @Command(
@@ -23,7 +27,10 @@ import picocli.CommandLine.Spec;
       "",
       "Transcode, thumbnail and publish jobs are added, start, report progress, complete, retry"
           + " and fail; a summary with job counts ends the run. Runs until Ctrl-C, or for"
-          + " --exit-after seconds, and stops gracefully either way."
+          + " --exit-after seconds, and stops gracefully either way.",
+      "",
+      "The HTTP server runs on 127.0.0.1 (port 8080, or a free one when that is taken), open to"
+          + " writes from this machine; the demo prints a job page to watch."
     },
     footer = {
       "",
@@ -65,6 +72,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "Start the Redis 6.2 shipped in the jar, even if redis-server is installed.")
   boolean embeddedRedis;
 
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port of the job pages and API on 127.0.0.1 (default: ${DEFAULT-VALUE};"
+          + " a free one when taken; 0 = any free one).")
+  int port;
+
+  @Option(names = "--no-server", description = "Do not start the HTTP server.")
+  boolean noServer;
+
   @Option(names = "--clean",
       description = "Delete the demo's queues and jobs at the end (they are kept otherwise).")
   boolean clean;
@@ -92,13 +107,22 @@ final class DemoCommand implements Callable<Integer> {
 
   private void run(SelectedRedis redisServer, StopSignal stop, DemoPrinter printer)
       throws InterruptedException {
-    try (Bullpen bullpen = RedisOption.connect(redisServer.uri())) {
+    try (Bullpen bullpen = RedisOption.connect(redisServer.uri());
+        BullpenServer server = noServer ? null : startServer(bullpen, printer)) {
       VideoPipeline pipeline = new VideoPipeline(bullpen, queuePrefix, printer, every);
       printer.note("demo: queues " + queuePrefix + "-videos and " + queuePrefix
           + "-thumbnails; " + (exitAfter == null ? "press Ctrl-C to stop"
               : "stopping after " + exitAfter + " s (or Ctrl-C)"));
       long started = System.nanoTime();
-      pipeline.start(jobs);
+      List<Job<Video>> first = pipeline.start(jobs);
+      if (server != null) {
+        String videos = queuePrefix + "-videos";
+        printer.note("API: " + server.url() + "/api/queues/" + videos
+            + "   (the server is open to writes from this machine: demo only)");
+        printer.note("watch a video being transcoded: " + (first.isEmpty()
+            ? server.url() + "/jobs/" + videos + "/ID"
+            : server.jobPageUrl(videos, first.get(first.size() - 1).id())));
+      }
       boolean signalled = stop.await(exitAfter == null ? null : Duration.ofSeconds(exitAfter));
       if (!signalled) {
         printer.note("time is up: stopping gracefully");
@@ -119,7 +143,25 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The server on 127.0.0.1:{@link #port}, or on a free port when that one is taken. */
+  private BullpenServer startServer(Bullpen bullpen, DemoPrinter printer) {
+    ServerOptions opts = ServerOptions.builder().host("127.0.0.1").port(port).openMode(true)
+        .build();
+    try {
+      return BullpenServer.start(bullpen, opts);
+    } catch (IllegalStateException e) {
+      if (port == 0) {
+        throw e;
+      }
+      printer.note("port " + port + " is taken: using a free one");
+      return BullpenServer.start(bullpen, opts.toBuilder().port(0).build());
+    }
+  }
+
   private void checkOptions() {
+    if (port < 0 || port > 65535) {
+      throw new InvalidInputException("--port must be 0..65535, got " + port);
+    }
     if (redis.uri != null && (privateRedis || embeddedRedis)) {
       throw new InvalidInputException("--redis cannot be combined with --private-redis or"
           + " --embedded-redis");

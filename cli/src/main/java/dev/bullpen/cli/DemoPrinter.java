@@ -97,10 +97,26 @@ final class DemoPrinter implements WorkerListener<Video> {
   /** A queue event; only progress is shown (the worker listener shows the rest). */
   void onEvent(String queue, QueueEvent event) {
     if ("progress".equals(event.event()) && event.jobId() != null) {
-      String data = event.field("data");
-      job(queue, event.jobId(), "progress " + (data != null && data.matches("\\d+") ? data + "%"
-          : data));
+      job(queue, event.jobId(), "progress " + progress(event.field("data")));
     }
+  }
+
+  /** "50%" for 50, "50% TRANSCODING" for {"stage": "TRANSCODING", "percent": 50}. */
+  static String progress(String data) {
+    if (data == null) {
+      return "";
+    }
+    if (data.matches("\\d+")) {
+      return data + "%";
+    }
+    java.util.regex.Matcher pct = java.util.regex.Pattern.compile("\"percent\"\\s*:\\s*(\\d+)")
+        .matcher(data);
+    java.util.regex.Matcher stage = java.util.regex.Pattern
+        .compile("\"stage\"\\s*:\\s*\"(\\w+)\"").matcher(data);
+    if (pct.find()) {
+      return pct.group(1) + "%" + (stage.find() ? " " + stage.group(1) : "");
+    }
+    return data;
   }
 
   void summary(Duration ran, String redisDescription, Map<String, JobCounts> counts) {

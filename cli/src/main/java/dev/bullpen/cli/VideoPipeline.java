@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The demo's small video pipeline on two queues: {@code <prefix>-videos} runs {@code transcode}
  * jobs (which add a {@code thumbnail} job when done) and {@code publish} jobs; {@code
  * <prefix>-thumbnails} runs {@code thumbnail} jobs (which add a {@code publish} job when done).
- * Handlers sleep a little and report progress as they go.
+ * Handlers sleep a little and report progress as they go (transcode jobs as
+ * {@code {"stage": "TRANSCODING", "percent": 50}}, with stages ANALYZING, TRANSCODING and
+ * THUMBNAILS, and a log row per step).
  *
  * <p>The first batch mixes options on purpose: one flaky job that fails once and succeeds on a
  * retry (attempts and backoff), one corrupt file that fails for good, a few delayed and a few
@@ -44,6 +46,8 @@ final class VideoPipeline {
     "mountain-bike", "wedding-toast", "city-timelapse", "pasta-night", "lecture", "road-trip"
   };
   private static final KeepJobs KEEP = KeepJobs.last(1000);
+  /** The stage of each of a transcode job's four steps, shown with its progress. */
+  static final String[] STAGES = {"ANALYZING", "TRANSCODING", "TRANSCODING", "THUMBNAILS"};
 
   private final Bullpen bullpen;
   private final DemoPrinter printer;
@@ -68,8 +72,11 @@ final class VideoPipeline {
     this.thumbnails = bullpen.queue(prefix + "-thumbnails", Video.class);
   }
 
-  /** Starts the events readers, adds the first {@code jobs}, starts the workers, the trickle. */
-  void start(int jobs) {
+  /**
+   * Starts the events readers, adds the first {@code jobs}, starts the workers, the trickle.
+   * Returns the jobs of the first batch.
+   */
+  List<Job<Video>> start(int jobs) {
     for (Queue<Video> q : List.of(videos, thumbnails)) {
       String name = q.name();
       events.add(bullpen.queueEvents(name).addListener(e -> printer.onEvent(name, e)));
@@ -78,8 +85,9 @@ final class VideoPipeline {
     for (int i = 0; i < jobs; i++) {
       batch.add(firstBatchJob(i));
     }
+    List<Job<Video>> added = List.of();
     if (!batch.isEmpty()) {
-      List<Job<Video>> added = videos.addBulk(batch);
+      added = videos.addBulk(batch);
       for (int i = 0; i < added.size(); i++) {
         printer.added(added.get(i), batch.get(i).opts());
       }
@@ -88,6 +96,7 @@ final class VideoPipeline {
     workers.add(startWorker(thumbnails.name(), 2, this::processThumbnail));
     long every = trickleEvery.toMillis();
     trickle.scheduleWithFixedDelay(this::addTrickleJob, every, every, TimeUnit.MILLISECONDS);
+    return added;
   }
 
   /** Stops adding jobs, closes the workers (running jobs finish) and the events readers. */
@@ -176,7 +185,9 @@ final class VideoPipeline {
       if (v.flaky() && step == 3 && job.attemptsMade() == 0) {
         throw new IllegalStateException("encoder crashed (simulated, once)");
       }
-      job.updateProgress(step * 25);
+      job.log(STAGES[step - 1].toLowerCase(java.util.Locale.ROOT) + " " + v.file() + ": step "
+          + step + " of 4 done");
+      job.updateProgress(Map.of("stage", STAGES[step - 1], "percent", step * 25));
     }
     follow(thumbnails, THUMBNAIL, v);
     return v.file().replace(".mp4", "-720p.mp4");

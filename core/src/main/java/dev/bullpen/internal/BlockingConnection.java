@@ -15,21 +15,45 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A dedicated connection for one blocking loop. Each call is bounded by the caller's deadline (a
+ * A dedicated connection for one blocking loop, on the master (standalone, Sentinel) or on the
+ * node that serves the queue's slot (Cluster). Each call is bounded by the caller's deadline (a
  * watchdog: the blocking timeout plus a margin); a call that overruns it means the connection is
  * stuck, so it is closed and the caller gets a {@link RedisUnavailableException} and opens a new
- * one.
+ * one. The connection does not reconnect by itself: when it breaks, or Redis answers with a
+ * topology error (MOVED after a slot moved, READONLY from a demoted master), the call fails at
+ * once, the connection is closed and the caller's next {@code openBlocking} goes to the node that
+ * serves the slot now.
  */
 public final class BlockingConnection implements AutoCloseable {
   private final StatefulRedisConnection<String, String> conn;
   private final RedisGateway gateway;
+  private final int slot;
+  private final String node;
+  private final Consumer<BlockingConnection> onClose;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  BlockingConnection(StatefulRedisConnection<String, String> conn, RedisGateway gateway) {
+  BlockingConnection(StatefulRedisConnection<String, String> conn, RedisGateway gateway, int slot,
+      String node, Consumer<BlockingConnection> onClose) {
     this.conn = conn;
     this.gateway = gateway;
+    this.slot = slot;
+    this.node = node;
+    this.onClose = onClose;
+  }
+
+  /** The Cluster slot this connection blocks on, or -1 outside a Cluster. */
+  int slot() {
+    return slot;
+  }
+
+  /** host:port of the node this connection talks to. */
+  String node() {
+    return node;
   }
 
   /** Runs one command, waiting at most {@code limit} for its reply. */
@@ -50,7 +74,11 @@ public final class BlockingConnection implements AutoCloseable {
       throw new RedisUnavailableException(
           "blocking call overran its deadline of " + limit.toMillis() + " ms (" + what + ")", e);
     } catch (ExecutionException e) {
-      throw gateway.translate(what, e.getCause());
+      RuntimeException t = gateway.translate(what, e.getCause());
+      if (t instanceof RedisUnavailableException) {
+        close();
+      }
+      throw t;
     }
   }
 
@@ -72,6 +100,7 @@ public final class BlockingConnection implements AutoCloseable {
   public record Entry(String id, Map<String, String> fields) {}
 
   /** XREAD BLOCK from one stream after {@code lastId}; empty when it timed out. */
+  @SuppressWarnings("unchecked")
   public List<Entry> xread(String key, String lastId, long blockMs, int count)
       throws InterruptedException {
     List<StreamMessage<String, String>> msgs = call("XREAD " + key,
@@ -88,11 +117,15 @@ public final class BlockingConnection implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return conn.isOpen();
+    return !closed.get() && conn.isOpen();
   }
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    onClose.accept(this);
     try {
       conn.closeAsync();
     } catch (RuntimeException ignored) {

@@ -19,6 +19,25 @@ public final class Keys {
     this.base = prefix + ":" + queue + ":";
   }
 
+  /**
+   * The hash tag every key of queue {@code queue} under {@code prefix} carries (Redis Cluster's
+   * rule: the text between the first '{' and the next '}', if not empty), or null when the keys
+   * of the queue would hash to different slots. The tag must end inside {@code P:Q:} so that job
+   * keys ({@code P:Q:id}, {@code P:Q:id:lock}) carry it too.
+   */
+  public static String hashTag(String prefix, String queue) {
+    String base = prefix + ":" + queue + ":";
+    int open = base.indexOf('{');
+    if (open < 0) {
+      return null;
+    }
+    int close = base.indexOf('}', open + 1);
+    if (close < 0 || close == open + 1) {
+      return null;
+    }
+    return base.substring(open + 1, close);
+  }
+
   /** {@code P:Q:}, with the trailing colon. */
   public String base() {
     return base;

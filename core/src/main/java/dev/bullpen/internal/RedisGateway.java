@@ -2,27 +2,20 @@ package dev.bullpen.internal;
 
 import dev.bullpen.BullpenException;
 import dev.bullpen.RedisUnavailableException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,53 +24,66 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The process's access to Redis: one shared multiplexed connection for ordinary commands and
  * scripts (concurrent callers are pipelined on it for free), and dedicated connections for the
- * blocking loops (worker fetch, events reader).
+ * blocking loops (worker fetch, events reader). The same calls work on a single server, on the
+ * master Sentinel names, and on a Redis Cluster (every key of a queue is in one slot, so each
+ * script runs on the node that serves it); {@link RedisConnections} holds the topology-specific
+ * parts.
  *
  * <p>Implementation notes: every call on the shared connection has the configured timeout
- * (Lettuce's {@link TimeoutOptions}); blocking connections come from a second client without a
- * command timeout, and their callers bound each call themselves. Lettuce reconnects on its own;
- * while it is disconnected, commands are queued and fail at their timeout. Every Lettuce failure
- * leaves this class as a {@link RedisUnavailableException} (the server did not answer) or a
- * {@link BullpenException} (the server answered with an error), so no Lettuce type escapes.
+ * (Lettuce's {@link TimeoutOptions}); blocking connections have no command timeout, and their
+ * callers bound each call themselves. Lettuce reconnects on its own; while it is disconnected,
+ * commands are queued and fail at their timeout, and a command that was in flight when the
+ * connection broke is sent again after the reconnect if its timeout has not passed (Lettuce's
+ * at-least-once mode; every script is safe to repeat except an add without a custom id, which
+ * may then add a duplicate). Every Lettuce failure leaves this class as a
+ * {@link RedisUnavailableException} (the server did not answer, or answered that it cannot serve
+ * the call right now: failover, resharding, loading) or a {@link BullpenException} (the server
+ * refused the call), so no Lettuce type escapes.
  */
 public final class RedisGateway implements AutoCloseable {
-  private final RedisURI uri;
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final RedisClient blockingClient;
-  private final StatefulRedisConnection<String, String> shared;
+  private static final Pattern TRANSIENT = Pattern.compile(
+      "^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY|MASTERDOWN|LOADING|UNBLOCKED|NOREPLICAS).*",
+      Pattern.DOTALL);
+
+  private final RedisTarget target;
+  private final RedisConnections connections;
   private final Duration timeout;
   private final LongAdder calls = new LongAdder();
 
-  public RedisGateway(String redisUri, Duration commandTimeout) {
+  /**
+   * Connects to {@code target}. {@code waitTimeout} (null when durable adds are off) lengthens
+   * the timeout of WAIT commands by that much.
+   */
+  public RedisGateway(RedisTarget target, Duration commandTimeout, Duration waitTimeout) {
+    this.target = target;
     this.timeout = commandTimeout;
+    this.connections = new RedisConnections(target, commandTimeout, waitTimeout);
     try {
-      this.uri = RedisURI.create(redisUri);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("invalid Redis URI " + redact(redisUri) + ": "
-          + e.getMessage(), e);
-    }
-    uri.setTimeout(commandTimeout);
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2)
-        .computationThreadPoolSize(2).build();
-    SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true)
-        .build();
-    this.client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout)).build());
-    this.blockingClient = RedisClient.create(resources, uri);
-    blockingClient.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()).build());
-    try {
-      this.shared = client.connect(StringCodec.UTF8);
+      connections.connect();
     } catch (RuntimeException e) {
       close();
-      throw translate("connect to " + redact(redisUri), e);
+      throw translate("connect to " + target, e);
     }
+  }
+
+  /** Connects to a {@code redis://} URI (or any form {@link RedisTarget#parse} accepts). */
+  public RedisGateway(String redisUri, Duration commandTimeout) {
+    this(RedisTarget.parse(redisUri), commandTimeout, null);
+  }
+
+  /** The topology this gateway talks to. */
+  public RedisTarget target() {
+    return target;
+  }
+
+  /** Whether this is a Redis Cluster (queue keys must then share a hash tag). */
+  public boolean isCluster() {
+    return connections.isCluster();
   }
 
   /** The command timeout every ordinary call has. */
@@ -95,10 +101,10 @@ public final class RedisGateway implements AutoCloseable {
   }
 
   /** Runs ordinary commands on the shared connection, translating failures. */
-  public <T> T call(String what, Function<RedisCommands<String, String>, T> body) {
+  public <T> T call(String what, Function<RedisClusterCommands<String, String>, T> body) {
     calls.increment();
     try {
-      return body.apply(shared.sync());
+      return body.apply(connections.shared().sync());
     } catch (RuntimeException e) {
       throw translate(what, e);
     }
@@ -108,7 +114,7 @@ public final class RedisGateway implements AutoCloseable {
   public List<Map<String, String>> hgetallMany(List<String> keys) {
     calls.add(keys.size());
     try {
-      RedisAsyncCommands<String, String> async = shared.async();
+      RedisClusterAsyncCommands<String, String> async = connections.shared().async();
       List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(keys.size());
       for (String k : keys) {
         futures.add(async.hgetall(k));
@@ -140,7 +146,7 @@ public final class RedisGateway implements AutoCloseable {
    */
   public <T> T eval(LuaScript script, String[] keys, String... args) {
     calls.increment();
-    RedisCommands<String, String> sync = shared.sync();
+    RedisClusterCommands<String, String> sync = connections.shared().sync();
     try {
       try {
         return sync.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
@@ -164,7 +170,7 @@ public final class RedisGateway implements AutoCloseable {
    */
   public <T> CompletableFuture<T> evalAsync(LuaScript script, String[] keys, String... args) {
     calls.increment();
-    RedisAsyncCommands<String, String> async = shared.async();
+    RedisClusterAsyncCommands<String, String> async = connections.shared().async();
     CompletableFuture<T> out = new CompletableFuture<>();
     async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((r, e) -> {
       if (e == null) {
@@ -206,23 +212,57 @@ public final class RedisGateway implements AutoCloseable {
   public List<Object> evalWithBinary(LuaScript script, String[] keys, String[] args,
       byte[] last) {
     calls.increment();
-    RedisCommands<String, String> sync = shared.sync();
     try {
-      try {
-        return sync.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
-            scriptArgs(script.sha(), keys, args, last));
-      } catch (RedisNoScriptException e) {
-        return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
-            scriptArgs(script.source(), keys, args, last));
-      } catch (RedisCommandExecutionException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-          return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
-              scriptArgs(script.source(), keys, args, last));
-        }
-        throw e;
-      }
+      return dispatchBinary(connections.shared().sync(), script, keys, args, last);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
+    }
+  }
+
+  /**
+   * Like {@link #evalWithBinary}, then WAITs until {@code replicas} replicas acknowledged the
+   * write (or {@code waitMs} passed), on a connection of its own. Returns the script's reply and
+   * the replicas that acknowledged, so the caller decides what too few means. Once the script
+   * has run its write stands, so a failed WAIT is reported in the result (0 acknowledged, with
+   * the error), not thrown.
+   */
+  public Replicated evalWithBinaryReplicated(LuaScript script, String[] keys, String[] args,
+      byte[] last, int replicas, long waitMs) {
+    calls.add(2);
+    List<Object> reply;
+    try {
+      reply = dispatchBinary(connections.durable().sync(), script, keys, args, last);
+    } catch (RuntimeException e) {
+      throw translate("script " + script.name(), e);
+    }
+    try {
+      return new Replicated(reply, connections.waitForReplicas(keys[0], replicas, waitMs), null);
+    } catch (RuntimeException e) {
+      return new Replicated(reply, 0, translate("WAIT " + replicas + " " + waitMs, e)
+          .getMessage());
+    }
+  }
+
+  /**
+   * A script's reply and how many replicas acknowledged the write; {@code waitError} tells why
+   * the WAIT itself failed (null when it answered).
+   */
+  public record Replicated(List<Object> reply, long acknowledged, String waitError) {}
+
+  private static List<Object> dispatchBinary(RedisClusterCommands<String, String> sync,
+      LuaScript script, String[] keys, String[] args, byte[] last) {
+    try {
+      return sync.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
+          scriptArgs(script.sha(), keys, args, last));
+    } catch (RedisNoScriptException e) {
+      return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+          scriptArgs(script.source(), keys, args, last));
+    } catch (RedisCommandExecutionException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+        return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+            scriptArgs(script.source(), keys, args, last));
+      }
+      throw e;
     }
   }
 
@@ -243,20 +283,25 @@ public final class RedisGateway implements AutoCloseable {
   }
 
   /**
-   * Opens a dedicated connection for a blocking loop, named {@code clientName} (CLIENT SETNAME)
-   * when not null. Calls on it have no timeout of their own: bound them with
-   * {@link BlockingConnection#call}.
+   * Opens a dedicated connection for a blocking loop on {@code key}'s node, named
+   * {@code clientName} (CLIENT SETNAME on every connect) when not null. Calls on it have no
+   * timeout of their own: bound them with {@link BlockingConnection#call}.
    */
-  public BlockingConnection openBlocking(String clientName) {
+  public BlockingConnection openBlocking(String clientName, String key) {
     try {
-      // The name goes into the URI so that Lettuce sets it again on every reconnect.
-      RedisURI named = clientName == null ? uri
-          : RedisURI.builder(uri).withClientName(clientName).build();
-      StatefulRedisConnection<String, String> conn =
-          blockingClient.connect(StringCodec.UTF8, named);
-      return new BlockingConnection(conn, this);
+      return connections.openBlocking(this, clientName, key);
     } catch (RuntimeException e) {
       throw translate("open a blocking connection", e);
+    }
+  }
+
+  /** INFO {@code section} of the server, or of every master of a Cluster. */
+  public List<String> infoOfEveryMaster(String section) {
+    calls.increment();
+    try {
+      return connections.infoOfEveryMaster(section);
+    } catch (RuntimeException e) {
+      throw translate("INFO " + section, e);
     }
   }
 
@@ -270,11 +315,25 @@ public final class RedisGateway implements AutoCloseable {
           "Redis did not answer within " + timeout.toMillis() + " ms (" + what + ")", e);
     }
     if (e instanceof RedisConnectionException) {
-      return new RedisUnavailableException("cannot reach Redis at " + uri.getHost() + ":"
-          + uri.getPort() + " (" + what + "): " + e.getMessage(), e);
+      return new RedisUnavailableException("cannot reach Redis at " + target.describe() + " ("
+          + what + "): " + e.getMessage(), e);
     }
     if (e instanceof RedisCommandExecutionException) {
-      return new BullpenException("Redis refused " + what + ": " + e.getMessage(), e);
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      if (TRANSIENT.matcher(m).matches()) {
+        if ((m.startsWith("MOVED") || m.startsWith("ASK")) && !isCluster()) {
+          return new BullpenException(target.describe() + " is a Redis Cluster node (" + what
+              + " got '" + m + "'): connect with redis-cluster://host:port[,host:port]", e);
+        }
+        connections.onTopologyError(m);
+        return new RedisUnavailableException("Redis cannot serve " + what + " right now"
+            + " (failover or resharding in progress?): " + m, e);
+      }
+      if (m.contains("CROSSSLOT") || m.contains("hash to the same slot")) {
+        return new BullpenException("Redis refused " + what + ": " + m + " (all keys of a"
+            + " queue must share a hash tag such as {video} in a Redis Cluster)", e);
+      }
+      return new BullpenException("Redis refused " + what + ": " + m, e);
     }
     if (e instanceof RedisException) {
       return new RedisUnavailableException("Redis failed during " + what + ": " + e.getMessage(),
@@ -292,15 +351,6 @@ public final class RedisGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      if (shared != null) {
-        shared.close();
-      }
-    } catch (RuntimeException ignored) {
-      // closing anyway
-    }
-    blockingClient.shutdown(0, 2, TimeUnit.SECONDS);
-    client.shutdown(0, 2, TimeUnit.SECONDS);
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    connections.close();
   }
 }

@@ -39,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The server is started with {@code --port P --bind 127.0.0.1 --save "" --appendonly no
  * --dir <temp> --logfile <temp>/redis.log --daemonize no} (plus {@code --enable-debug-command local}
- * on Redis 7+), then the extra {@link Builder#arg(String...) args}, which therefore override.
+ * on Redis 7+), then the extra {@link Builder#arg(String...) args}, which therefore override; a
+ * {@link Builder#configFile(Path) config file} (Sentinel needs one) goes before all of them.
+ * {@link RedisCluster} and {@link RedisSentinelSet} build on this class.
  * Port 6379 is never used. A JVM shutdown hook kills servers that were not closed.
  */
 public final class RedisServer implements AutoCloseable {
@@ -59,6 +61,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private final Path binary;
+    private final Path configFile;
     private final List<String> extraArgs;
     private final Path dir;
     private final boolean autoPort;
@@ -67,8 +70,9 @@ public final class RedisServer implements AutoCloseable {
     private volatile boolean paused;
     private boolean closed;
 
-    private RedisServer(Path binary, int port, List<String> extraArgs, Path dir) {
+    private RedisServer(Path binary, Path configFile, int port, List<String> extraArgs, Path dir) {
         this.binary = binary;
+        this.configFile = configFile;
         this.port = port;
         this.autoPort = port == 0;
         this.extraArgs = List.copyOf(extraArgs);
@@ -98,8 +102,25 @@ public final class RedisServer implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private int port;
         private Path binary;
+        private Path configFile;
 
         private Builder() {
+        }
+
+        /**
+         * Passes a config file as the first argument, before the defaults (which therefore override
+         * it). Sentinel needs this: it runs as {@code redis-server <file> --sentinel} and rewrites
+         * the file, so the file must be writable.
+         *
+         * @param file an existing config file
+         * @return this builder
+         */
+        public Builder configFile(Path file) {
+            if (file == null || !Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("configFile must be an existing file, got " + file);
+            }
+            this.configFile = file;
+            return this;
         }
 
         /**
@@ -154,7 +175,7 @@ public final class RedisServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temp dir for redis-server", e);
             }
-            RedisServer server = new RedisServer(bin, port, args, dir);
+            RedisServer server = new RedisServer(bin, configFile, port, args, dir);
             try {
                 server.launch();
             } catch (RuntimeException | Error e) {
@@ -417,9 +438,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private List<String> commandLine(Path log) {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", HOST, "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--logfile", log.toString(), "--daemonize", "no"));
+        List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+        if (configFile != null) {
+            cmd.add(configFile.toString());
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--save", "",
+                "--appendonly", "no", "--dir", dir.toString(), "--logfile", log.toString(),
+                "--daemonize", "no"));
         if (majorVersion(binary) >= 7) {
             cmd.addAll(List.of("--enable-debug-command", "local"));
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -92,6 +93,25 @@ final class ServerSupport {
         throw new IllegalStateException("cannot find a free loopback port");
     }
 
+    /**
+     * A free loopback port for a Cluster node: at most 55535, with the cluster bus port (port +
+     * 10000) free too.
+     */
+    static int freeClusterPort() {
+        for (int i = 0; i < 200; i++) {
+            int p = freePort();
+            if (p <= 55535) {
+                try {
+                    new ServerSocket(p + 10000, 1, InetAddress.getByName(HOST)).close();
+                    return p;
+                } catch (IOException busy) {
+                    // try another
+                }
+            }
+        }
+        throw new IllegalStateException("cannot find a free loopback port pair for a cluster node");
+    }
+
     /** Sends a signal by name (STOP, CONT, ...) with the {@code kill} command. */
     static void signal(long pid, String name) {
         try {
@@ -160,6 +180,34 @@ final class ServerSupport {
             walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // best effort
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; exceptions count as "not yet". */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // a node is starting, stopping or busy
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting until "
+                        + what);
+            }
+            sleep(50);
+        }
+    }
+
+    /** The first line of ROLE ("master", "slave", "sentinel"), or "" when the node does not answer. */
+    static String role(RedisServer node) {
+        try {
+            return node.command(Duration.ofSeconds(1), "ROLE").lines().findFirst().orElse("");
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 }

@@ -1,0 +1,4 @@
+package dev.bullpen.status;
+
+/** A job's identity across queues. */
+record JobKey(String queue, String id) {}
