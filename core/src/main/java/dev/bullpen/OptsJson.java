@@ -30,18 +30,4 @@ final class OptsJson {
       throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
     }
   }
-
-  static java.util.List<Object> parseList(String json) {
-    try {
-      Object v = MAPPER.readValue(json, Object.class);
-      if (v instanceof java.util.List) {
-        @SuppressWarnings("unchecked")
-        java.util.List<Object> l = (java.util.List<Object>) v;
-        return l;
-      }
-      return new java.util.ArrayList<>();
-    } catch (JsonProcessingException | RuntimeException e) {
-      return new java.util.ArrayList<>();
-    }
-  }
 }

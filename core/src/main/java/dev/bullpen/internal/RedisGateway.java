@@ -277,11 +277,6 @@ public final class RedisGateway implements AutoCloseable {
     return a.add(last);
   }
 
-  /** Like {@link #eval} for scripts whose reply is a single integer or status. */
-  public Object evalValue(LuaScript script, String[] keys, String... args) {
-    return eval(script, keys, args);
-  }
-
   /**
    * Opens a dedicated connection for a blocking loop on {@code key}'s node, named
    * {@code clientName} (CLIENT SETNAME on every connect) when not null. Calls on it have no
