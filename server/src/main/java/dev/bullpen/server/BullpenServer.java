@@ -2,6 +2,10 @@ package dev.bullpen.server;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.status.JobStatusService;
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -11,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -58,6 +63,7 @@ public final class BullpenServer implements AutoCloseable {
   private final JobStreams streams;
   private final Javalin app;
   private final ServerOptions opts;
+  private final RouteTable routes;
   private volatile ServerConnector connector;
 
   private BullpenServer(Bullpen bullpen, JobStatusService status, boolean ownsStatus,
@@ -67,7 +73,13 @@ public final class BullpenServer implements AutoCloseable {
     this.opts = opts;
     this.streams = new JobStreams(status, opts);
     WriteGuard guard = new WriteGuard(opts.apiToken(), opts.openMode());
-    JobRoutes jobs = new JobRoutes(bullpen, status, opts, guard);
+    // Until per-role tokens exist, reads are open and every write needs the API token.
+    this.routes = new RouteTable((ctx, role) -> {
+      if (role.ordinal() >= Role.OPERATOR.ordinal()) {
+        guard.check(ctx);
+      }
+    });
+    JobRoutes jobs = new JobRoutes(bullpen, status, opts);
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
     String jobPage = resource("job.html");
@@ -98,20 +110,21 @@ public final class BullpenServer implements AutoCloseable {
           ctx.header("X-Content-Type-Options", "nosniff");
           ctx.header("Referrer-Policy", "no-referrer");
         });
-        r.get("/health", health::live);
-        r.get("/health/ready", health::ready);
-        r.get("/api/status-cache", health::counters);
-        r.get("/api/queues", queues::list);
-        r.get("/api/queues/{queue}", queues::get);
-        r.get("/api/queues/{queue}/jobs", jobs::list);
-        r.post("/api/queues/{queue}/jobs", jobs::add);
-        r.get("/api/queues/{queue}/jobs/{id}", jobs::get);
-        r.delete("/api/queues/{queue}/jobs/{id}", jobs::remove);
-        r.get("/api/queues/{queue}/jobs/{id}/events", streams::handle);
-        r.get("/api/queues/{queue}/jobs/{id}/logs", jobs::logs);
-        r.post("/api/queues/{queue}/jobs/{id}/retry", jobs::retry);
-        r.get("/jobs/{queue}/{id}", ctx -> page(ctx, jobPage, true));
-        r.get("/", ctx -> page(ctx, index, false));
+        RouteTable t = routes;
+        t.add(r, GET, "/health", Role.PUBLIC, health::live);
+        t.add(r, GET, "/health/ready", Role.PUBLIC, health::ready);
+        t.add(r, GET, "/api/status-cache", Role.VIEWER, health::counters);
+        t.add(r, GET, "/api/queues", Role.VIEWER, queues::list);
+        t.add(r, GET, "/api/queues/{queue}", Role.VIEWER, queues::get);
+        t.add(r, GET, "/api/queues/{queue}/jobs", Role.VIEWER, jobs::list);
+        t.add(r, POST, "/api/queues/{queue}/jobs", Role.OPERATOR, jobs::add);
+        t.add(r, GET, "/api/queues/{queue}/jobs/{id}", Role.PUBLIC, jobs::get);
+        t.add(r, DELETE, "/api/queues/{queue}/jobs/{id}", Role.OPERATOR, jobs::remove);
+        t.add(r, GET, "/api/queues/{queue}/jobs/{id}/events", Role.PUBLIC, streams::handle);
+        t.add(r, GET, "/api/queues/{queue}/jobs/{id}/logs", Role.PUBLIC, jobs::logs);
+        t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
+        t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
+        t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
       });
     });
     app.exception(HttpResponseException.class, (e, ctx) -> ServerErrors.write(ctx,
@@ -185,6 +198,11 @@ public final class BullpenServer implements AutoCloseable {
   /** The URL of a job's page. */
   public String jobPageUrl(String queue, String jobId) {
     return url() + "/jobs/" + JobRoutes.enc(queue) + "/" + JobRoutes.enc(jobId);
+  }
+
+  /** Every route with the role it needs (for tests that walk all routes). */
+  List<RouteTable.Route> routes() {
+    return routes.routes();
   }
 
   /** The status service answering the job endpoints. */

@@ -37,13 +37,11 @@ final class JobRoutes {
   private final Bullpen bullpen;
   private final JobStatusService status;
   private final ServerOptions opts;
-  private final WriteGuard guard;
 
-  JobRoutes(Bullpen bullpen, JobStatusService status, ServerOptions opts, WriteGuard guard) {
+  JobRoutes(Bullpen bullpen, JobStatusService status, ServerOptions opts) {
     this.bullpen = bullpen;
     this.status = status;
     this.opts = opts;
-    this.guard = guard;
   }
 
   /** {@code GET …/jobs/{id}}, with If-None-Match and {@code ?waitForChange=}. */
@@ -105,7 +103,6 @@ final class JobRoutes {
 
   /** {@code POST /api/queues/{queue}/jobs}: adds a job, 201 with its id and location. */
   void add(Context ctx) {
-    guard.check(ctx);
     String q = Params.queue(ctx.pathParam("queue"));
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -164,7 +161,6 @@ final class JobRoutes {
 
   /** {@code POST …/jobs/{id}/retry}: runs a failed or completed job again. */
   void retry(Context ctx) {
-    guard.check(ctx);
     String q = Params.queue(ctx.pathParam("queue"));
     String id = Params.jobId(ctx.pathParam("id"));
     Job<Object> job = bullpen.queue(q).getJob(id).orElseThrow(() -> notFound(q, id));
@@ -184,7 +180,6 @@ final class JobRoutes {
 
   /** {@code DELETE …/jobs/{id}}: removes a job unless a worker holds it. */
   void remove(Context ctx) {
-    guard.check(ctx);
     String q = Params.queue(ctx.pathParam("queue"));
     String id = Params.jobId(ctx.pathParam("id"));
     boolean removed;
