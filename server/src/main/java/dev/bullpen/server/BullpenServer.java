@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/queues/{queue}/jobs/{id}/logs}: the newest log rows.
  *   <li>{@code POST /api/queues/{queue}/jobs/{id}/retry}, {@code DELETE …/jobs/{id}}.
  *   <li>{@code GET /jobs/{queue}/{id}}: the job page a person watches.
+ *   <li>{@code GET /dashboard}: the operators' dashboard (queues, jobs, Redis), a static page
+ *       on the admin API; its API calls carry the token typed into the page.
  *   <li>{@code GET /health} (liveness), {@code GET /health/ready} (Redis and circuit breaker),
  *       {@code GET /api/status-cache} (status cache counters).
  * </ul>
@@ -84,6 +86,7 @@ public final class BullpenServer implements AutoCloseable {
     HealthRoutes health = new HealthRoutes(bullpen, status);
     String jobPage = resource("job.html");
     String index = resource("index.html");
+    String dashboard = DashboardPage.html();
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = opts.maxRequestBytes();
@@ -105,6 +108,8 @@ public final class BullpenServer implements AutoCloseable {
         sf.headers = Map.of("Cache-Control", "public, max-age=300",
             "X-Content-Type-Options", "nosniff");
       });
+      // The dashboard's chart library (uPlot) from its WebJar, under /webjars/uplot/<version>/.
+      cfg.staticFiles.enableWebjars();
       cfg.router.mount(r -> {
         r.before(ctx -> {
           ctx.header("X-Content-Type-Options", "nosniff");
@@ -125,6 +130,7 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
+        t.add(r, GET, "/dashboard", Role.PUBLIC, ctx -> page(ctx, dashboard, false));
       });
     });
     app.exception(HttpResponseException.class, (e, ctx) -> ServerErrors.write(ctx,
@@ -235,7 +241,7 @@ public final class BullpenServer implements AutoCloseable {
     ctx.result(html);
   }
 
-  private static String resource(String name) {
+  static String resource(String name) {
     try (InputStream in = BullpenServer.class.getResourceAsStream("static/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource dev/bullpen/server/static/" + name);
