@@ -101,6 +101,8 @@ public final class BullpenServer implements AutoCloseable {
         connector = c;
         return c;
       });
+      // The dashboard's chart library (uPlot) from its WebJar, under /webjars/uplot/<version>/.
+      cfg.staticFiles.enableWebjars();
       cfg.staticFiles.add(sf -> {
         sf.hostedPath = "/assets";
         sf.directory = "/dev/bullpen/server/static";
@@ -108,8 +110,6 @@ public final class BullpenServer implements AutoCloseable {
         sf.headers = Map.of("Cache-Control", "public, max-age=300",
             "X-Content-Type-Options", "nosniff");
       });
-      // The dashboard's chart library (uPlot) from its WebJar, under /webjars/uplot/<version>/.
-      cfg.staticFiles.enableWebjars();
       cfg.router.mount(r -> {
         r.before(ctx -> {
           ctx.header("X-Content-Type-Options", "nosniff");
@@ -119,6 +119,7 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/health", Role.PUBLIC, health::live);
         t.add(r, GET, "/health/ready", Role.PUBLIC, health::ready);
         t.add(r, GET, "/api/status-cache", Role.VIEWER, health::counters);
+        t.add(r, GET, "/dashboard", Role.PUBLIC, ctx -> page(ctx, dashboard, false));
         t.add(r, GET, "/api/queues", Role.VIEWER, queues::list);
         t.add(r, GET, "/api/queues/{queue}", Role.VIEWER, queues::get);
         t.add(r, GET, "/api/queues/{queue}/jobs", Role.VIEWER, jobs::list);
@@ -130,7 +131,6 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
-        t.add(r, GET, "/dashboard", Role.PUBLIC, ctx -> page(ctx, dashboard, false));
       });
     });
     app.exception(HttpResponseException.class, (e, ctx) -> ServerErrors.write(ctx,

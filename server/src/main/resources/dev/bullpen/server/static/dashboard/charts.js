@@ -14,6 +14,8 @@ export const COLORS = {
  */
 export function timeChart(container, { title, series, yFormat, height, axisSize }) {
   const box = el('div', { class: 'chart', data: { chart: title } });
+  const inner = el('div', { class: 'chart-plot' });
+  box.appendChild(inner);
   container.appendChild(box);
   if (typeof window.uPlot !== 'function') {
     box.appendChild(el('p', { class: 'muted' }, 'Chart library not loaded.'));
@@ -22,7 +24,7 @@ export function timeChart(container, { title, series, yFormat, height, axisSize 
   const fmt = yFormat || ((v) => String(v));
   const opts = {
     title,
-    width: Math.max(240, box.clientWidth || 480),
+    width: Math.max(240, inner.clientWidth || 480),
     height: height || 190,
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
@@ -32,22 +34,31 @@ export function timeChart(container, { title, series, yFormat, height, axisSize 
         values: (u, splits) => splits.map((v) => fmt(v)) }
     ],
     series: [{}].concat(series.map((s) => ({
-      label: s.label, stroke: s.stroke, width: 2, dash: s.dash, points: { show: false },
+      label: s.label, stroke: s.stroke, width: 2, dash: s.dash, points: { size: 5 },
       value: (u, v) => v == null ? '–' : fmt(v), spanGaps: true
     })))
   };
   let data = [[]].concat(series.map(() => []));
-  const plot = new window.uPlot(opts, data, box);
+  const plot = new window.uPlot(opts, data, inner);
   const resize = new ResizeObserver(() => {
-    const w = Math.max(240, box.clientWidth);
+    const w = Math.max(240, inner.clientWidth);
     if (Math.abs(w - plot.width) > 2) { plot.setSize({ width: w, height: opts.height }); }
   });
-  resize.observe(box);
+  resize.observe(inner);
   box.dataset.points = '0';
   return {
     update(next) {
       data = next;
-      plot.setData(next);
+      const xs = next[0];
+      const span = xs.length ? xs[xs.length - 1] - xs[0] : 0;
+      if (span < 60) {
+        // At least a minute wide: a few samples seconds apart would stretch the axis to years.
+        const end = xs.length ? xs[xs.length - 1] : Date.now() / 1000;
+        plot.setData(next, false);
+        plot.setScale('x', { min: end - 60, max: end + 1 });
+      } else {
+        plot.setData(next);
+      }
       box.dataset.points = String(next[0].length);
     },
     destroy() {

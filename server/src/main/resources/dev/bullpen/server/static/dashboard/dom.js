@@ -79,6 +79,7 @@ export function fmtMs(ms) {
   if (ms == null || Number.isNaN(Number(ms))) { return '–'; }
   const x = Number(ms);
   if (!Number.isFinite(x) || x < 0) { return '–'; }
+  if (x < 10) { return (Math.round(x * 10) / 10) + ' ms'; }
   if (x < 1000) { return Math.round(x) + ' ms'; }
   if (x < 120000) { return (x / 1000).toFixed(1) + ' s'; }
   if (x < 7200000) { return (x / 60000).toFixed(1) + ' min'; }

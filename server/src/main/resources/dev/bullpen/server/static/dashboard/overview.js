@@ -8,16 +8,18 @@ import { badge, el, fill, fmtMs, fmtNum, pager, queueHref, STATES } from './dom.
 import { alertList, healthOf } from './alerts.js';
 
 const PAGE_SIZE = 25;
+const LISTED_AT_MOST = 500;    // GET /api/admin/queues describes at most this many queues
 const SMALL = 50;              // up to this many queues the whole list is re-read every refresh
 const LIST_EVERY_MS = 30000;   // beyond it, the list every 30 s and counts of visible rows only
 const PERF_EVERY_MS = 15000;   // performance reports of visible rows
+const byName = new Intl.Collator('en', { numeric: true });
 const COUNT_COLUMNS = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'];
 
 export function mount(root, params, ctx) {
   const state = {
     page: Math.max(0, Number(params.query.get('page')) || 0),
     filter: params.query.get('filter') || '',
-    queues: [], listAt: 0, perf: new Map(), alerts: null, alive: true
+    queues: [], listAt: 0, perf: new Map(), alerts: null, alive: true, exact: null
   };
 
   const totals = el('section', { class: 'cards', id: 'totals', 'aria-label': 'Totals' });
@@ -63,7 +65,8 @@ export function mount(root, params, ctx) {
 
   function visible() {
     const f = state.filter.toLowerCase();
-    const all = f ? state.queues.filter((q) => q.name.toLowerCase().includes(f)) : state.queues;
+    let all = f ? state.queues.filter((q) => q.name.toLowerCase().includes(f)) : state.queues;
+    if (all.length === 0 && state.exact && state.exact.name === state.filter) { all = [state.exact]; }
     const lastPage = Math.max(0, Math.ceil(all.length / PAGE_SIZE) - 1);
     if (state.page > lastPage) { state.page = lastPage; }
     return { all, rows: all.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE) };
@@ -71,7 +74,9 @@ export function mount(root, params, ctx) {
 
   function render() {
     const { all, rows } = visible();
-    fill(pagerBox, pager(state.page, PAGE_SIZE, all.length, (p) => {
+    fill(pagerBox, state.queues.length >= LISTED_AT_MOST ? el('span', { class: 'muted', id: 'queue-cap' },
+      'The server lists ' + fmtNum(state.queues.length) + ' queues at most; type a full name to find another.') : null,
+    pager(state.page, PAGE_SIZE, all.length, (p) => {
       state.page = p;
       keepInHash(state);
       render();
@@ -114,7 +119,7 @@ export function mount(root, params, ctx) {
     const small = state.queues.length <= SMALL;
     if (small || now - state.listAt > LIST_EVERY_MS) {
       const answer = await get('/api/admin/queues');
-      state.queues = (answer.queues || []).slice().sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      state.queues = (answer.queues || []).slice().sort((a, b) => byName.compare(a.name, b.name));
       state.listAt = now;
     } else {
       await Promise.all(visible().rows.map(async (q) => {
@@ -125,6 +130,7 @@ export function mount(root, params, ctx) {
         } catch (e) { /* one queue's stats failing leaves its last counts */ }
       }));
     }
+    await findExact();
     const rows = visible().rows;
     await Promise.all([
       readAlerts(),
@@ -143,6 +149,21 @@ export function mount(root, params, ctx) {
     if (!state.alive) { return; }
     render();
     drawCharts(rows);
+  }
+
+  // The server lists a bounded number of queues; a full name typed in the filter finds any queue.
+  async function findExact() {
+    const f = state.filter;
+    if (!f || state.queues.some((q) => q.name.toLowerCase().includes(f.toLowerCase()))) {
+      state.exact = null;
+      return;
+    }
+    try {
+      const s = await get(queuePath(f, '/stats'));
+      state.exact = { name: f, paused: s.paused, counts: s.counts };
+    } catch (e) {
+      state.exact = null;
+    }
   }
 
   async function readAlerts() {

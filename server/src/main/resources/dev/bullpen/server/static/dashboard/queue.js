@@ -117,7 +117,7 @@ export function mount(root, params, ctx) {
     el('button', {
       type: 'button', class: 'tab dead' + (state.tab === 'dead-letters' ? ' current' : ''),
       data: { state: 'dead-letters' }, onclick: () => selectTab('dead-letters')
-    }, el('span', null, 'dead letters'), el('strong', { id: 'dead-total' }, dead.total() == null ? '' : fmtNum(dead.total()))));
+    }, el('span', null, 'dead letters'), el('strong', { id: 'dead-total' }, fmtNum(dead.total()))));
   }
 
   async function refreshList() {

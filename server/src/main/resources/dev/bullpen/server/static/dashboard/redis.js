@@ -143,8 +143,10 @@ function figureList(obj) {
   return rows.length === 0 ? el('p', { class: 'muted' }, 'No figures.') : facts(rows, 'facts figures');
 }
 
+/** usedMemoryBytes → "used memory" (the unit shows in the value). */
 function label(key) {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  return key.replace(/(Bytes|Ms)$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ')
+    .toLowerCase();
 }
 
 function format(key, v) {
