@@ -446,9 +446,10 @@ public final class Admin {
       throw new IllegalArgumentException("end must be at least start, got start=" + start
           + " end=" + end);
     }
-    if (end - start + 1 > MAX_PAGE) {
-      throw new IllegalArgumentException("a page holds at most " + MAX_PAGE + " jobs, got "
-          + (end - start + 1));
+    // end - start cannot overflow here (0 <= start <= end); end - start + 1 could.
+    if (end - start >= MAX_PAGE) {
+      throw new IllegalArgumentException("a page holds at most " + MAX_PAGE + " jobs, got start="
+          + start + " end=" + end);
     }
   }
 
