@@ -148,6 +148,28 @@ class DashboardIT {
   }
 
   @Test
+  void refreshingStopsWhileTheTabIsHiddenAndResumesWhenShown() {
+    bullpen.queue(q).add("render", 1);
+    open("/?filter=" + enc(q));
+    browser.waitUntil("refreshing", () -> Integer.parseInt(browser.bodyData("refreshes")) >= 2);
+    browser.script("Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        + "document.dispatchEvent(new Event('visibilitychange'));");
+    browser.waitUntil("paused", () -> browser.text("#live").contains("paused")
+        && "false".equals(browser.bodyData("busy")));
+    int before = Integer.parseInt(browser.bodyData("refreshes"));
+    bullpen.queue(q).add("render", 2);
+    Awaitility.await("no refresh while hidden").during(Duration.ofSeconds(7))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Integer.parseInt(browser.bodyData("refreshes")) == before);
+    assertThat(browser.text(row(q) + " td[data-count=waiting]")).isEqualTo("1");
+
+    browser.script("Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+        + "document.dispatchEvent(new Event('visibilitychange'));");
+    browser.waitUntil("refreshed at once when shown",
+        () -> browser.text(row(q) + " td[data-count=waiting]").equals("2"));
+  }
+
+  @Test
   void queueJobListPagesAndSearchesByNameAndId() {
     Queue<Object> qu = bullpen.queue(q);
     List<String> ids = IntStream.range(0, 45).mapToObj(i -> qu.add("render-" + i, i).id())

@@ -116,10 +116,12 @@ async function refreshNow() {
 }
 
 async function refreshOnce(view) {
+  document.body.dataset.busy = 'true';
   try {
     await view.handle.refresh();
     if (view === current && banner.dataset.kind === 'stale') { say(''); }
-    setLive('live · every ' + REFRESH_MS / 1000 + ' s · ' + new Date().toLocaleTimeString());
+    setLive(document.hidden ? 'paused while the tab is hidden'
+      : 'live · every ' + REFRESH_MS / 1000 + ' s · ' + new Date().toLocaleTimeString());
   } catch (e) {
     if (view === current) {
       fail(e);
@@ -128,6 +130,7 @@ async function refreshOnce(view) {
   } finally {
     refreshes++;
     document.body.dataset.refreshes = String(refreshes);
+    document.body.dataset.busy = 'false';
   }
 }
 

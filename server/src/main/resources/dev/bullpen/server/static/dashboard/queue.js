@@ -278,7 +278,7 @@ function perfFacts(r) {
     ['Throughput', fmtNum(r.throughputPerMin) + ' jobs/min', 'perf-throughput'],
     ['Failure rate', fmtPct(r.failureRate), 'perf-failure-rate'],
     ['Backlog', fmtNum(r.backlog), 'perf-backlog'],
-    ['Active workers', fmtNum(r.activeWorkers), 'perf-workers'],
+    ['Active workers', Number(r.activeWorkers) < 0 ? 'unknown' : fmtNum(r.activeWorkers), 'perf-workers'],
     ['Wait avg', fmtMs(w.avgMs) + ' (' + fmtNum(w.count) + ' jobs)'],
     ['Wait p50/p95/p99', trio(w), 'perf-wait'],
     ['Processing avg', fmtMs(p.avgMs)],
