@@ -115,6 +115,24 @@ class DashboardIT {
   }
 
   @Test
+  void servesTheShellUnderAStrictPolicyAndTheChartLibraryFromItsWebJar() {
+    Http http = new Http(server.url());
+    var page = http.get("/dashboard");
+    assertThat(page.statusCode()).isEqualTo(200);
+    String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp).contains("script-src 'self'").contains("style-src 'self'")
+        .doesNotContain("unsafe-inline").doesNotContain("http");
+    String version = DashboardPage.uplotVersion();
+    assertThat(page.body()).contains("/webjars/uplot/" + version + "/dist/uPlot.iife.min.js")
+        .doesNotContain("{{").doesNotContain("<script>").doesNotContain(" style=");
+    var lib = http.get("/webjars/uplot/" + version + "/dist/uPlot.iife.min.js");
+    assertThat(lib.statusCode()).isEqualTo(200);
+    assertThat(lib.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+    assertThat(http.get("/assets/dashboard/app.js").statusCode()).isEqualTo(200);
+    assertThat(http.get("/").body()).contains("href=\"/dashboard\"");
+  }
+
+  @Test
   void overviewShowsQueuesWithCountsAndFollowsNewJobsLive() {
     Queue<Object> a = bullpen.queue(q);
     for (int i = 0; i < 3; i++) {
