@@ -271,7 +271,15 @@ class DashboardIT {
     Queue<Object> qu = bullpen.queue(q);
     Job<Object> delayed = qu.add("later", Map.of("n", 1),
         JobOptions.builder().delay(Duration.ofHours(2)).build());
-    open("/queues/" + enc(q) + "/jobs/" + enc(delayed.id()));
+    Job<Object> fromList = qu.add("later", Map.of("n", 2),
+        JobOptions.builder().delay(Duration.ofHours(3)).build());
+    open("/queues/" + enc(q) + "?state=delayed");
+    browser.waitUntil("delayed listed", () -> browser.all("#jobs tbody tr").size() == 2);
+    browser.click("#jobs tbody tr[data-job-id=\"" + fromList.id() + "\"] .row-promote");
+    awaitRedis("promoted from the list", () -> qu.getState(fromList.id()) == JobState.WAITING);
+    browser.waitUntil("list follows", () -> browser.all("#jobs tbody tr").size() == 1);
+
+    browser.click("#jobs tbody tr a.job-link");
     browser.waitUntil("delayed shown", () -> browser.text("#job-state").equals("delayed"));
     browser.click("#job-promote");
     awaitRedis("promoted", () -> qu.getState(delayed.id()) == JobState.WAITING);

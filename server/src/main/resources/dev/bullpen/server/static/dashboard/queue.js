@@ -161,7 +161,7 @@ export function mount(root, params, ctx) {
     const failed = st === 'failed';
     return el('table', { class: 'grid', id: 'jobs' },
       el('thead', null, el('tr', null, ['Id', 'Name', 'Added', 'Started', 'Finished', 'Attempts',
-        failed ? 'Reason' : 'Progress'].map((h) => el('th', null, h)))),
+        failed ? 'Reason' : 'Progress', ''].map((h) => el('th', null, h)))),
       el('tbody', null, jobs.map((j) => el('tr', { data: { jobId: j.id } },
         el('td', null, el('a', { href: jobHref(q, j.id), class: 'job-link' }, j.id)),
         el('td', { class: 'name' }, j.name),
@@ -169,7 +169,22 @@ export function mount(root, params, ctx) {
         el('td', null, fmtAgo(j.processedOn)),
         el('td', null, fmtAgo(j.finishedOn)),
         el('td', { class: 'num' }, fmtNum(j.attemptsMade)),
-        el('td', { class: 'clip' }, failed ? j.failedReason || '' : progressText(j.progress))))));
+        el('td', { class: 'clip' }, failed ? j.failedReason || '' : progressText(j.progress)),
+        el('td', null, rowAction(j, st))))));
+  }
+
+  // One-click actions that need no confirm: retry a failed job, promote a delayed one.
+  function rowAction(j, st) {
+    const path = queuePath(q, '/jobs/' + encodeURIComponent(j.id));
+    if (st === 'failed') {
+      return el('button', { type: 'button', class: 'row-retry',
+        onclick: () => ctx.act('Retry ' + j.id, () => post(path + '/retry')) }, 'Retry');
+    }
+    if (st === 'delayed') {
+      return el('button', { type: 'button', class: 'row-promote',
+        onclick: () => ctx.act('Promote ' + j.id, () => post(path + '/promote')) }, 'Promote');
+    }
+    return null;
   }
 
   function drawThroughput() {
