@@ -64,6 +64,7 @@ public final class BullpenServer implements AutoCloseable {
   private final Javalin app;
   private final ServerOptions opts;
   private final RouteTable routes;
+  private final RedisRoutes redis;
   private volatile ServerConnector connector;
 
   private BullpenServer(Bullpen bullpen, JobStatusService status, boolean ownsStatus,
@@ -82,6 +83,7 @@ public final class BullpenServer implements AutoCloseable {
     JobRoutes jobs = new JobRoutes(bullpen, status, opts);
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
+    this.redis = new RedisRoutes(bullpen, status);
     String jobPage = resource("job.html");
     String index = resource("index.html");
     this.app = Javalin.create(cfg -> {
@@ -125,6 +127,7 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
+        t.add(r, GET, "/api/admin/redis", Role.ADMIN, redis::report);
       });
     });
     app.exception(HttpResponseException.class, (e, ctx) -> ServerErrors.write(ctx,
@@ -173,6 +176,7 @@ public final class BullpenServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.redis.checkAtStartup();
     LOG.info("bullpen server listening on {} (writes: {})", s.url(), options.apiToken() != null
         ? "API token" : options.openMode() ? "OPEN to anyone" : "disabled");
     return s;
@@ -203,6 +207,14 @@ public final class BullpenServer implements AutoCloseable {
   /** Every route with the role it needs (for tests that walk all routes). */
   List<RouteTable.Route> routes() {
     return routes.routes();
+  }
+
+  /**
+   * The monitor behind {@code GET /api/admin/redis}: Redis figures, alerts and doctor findings,
+   * cached (bind it to a meter registry for the {@code bullpen.redis.*} meters).
+   */
+  public dev.bullpen.admin.RedisMonitor redisMonitor() {
+    return redis.monitor();
   }
 
   /** The status service answering the job endpoints. */
