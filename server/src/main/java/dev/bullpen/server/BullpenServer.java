@@ -66,6 +66,7 @@ public final class BullpenServer implements AutoCloseable {
   private final Javalin app;
   private final ServerOptions opts;
   private final RouteTable routes;
+  private final RedisRoutes redis;
   private volatile ServerConnector connector;
 
   private BullpenServer(Bullpen bullpen, JobStatusService status, boolean ownsStatus,
@@ -85,6 +86,7 @@ public final class BullpenServer implements AutoCloseable {
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
     AdminRoutes admin = new AdminRoutes(bullpen, opts);
+    this.redis = new RedisRoutes(bullpen, status);
     String jobPage = resource("job.html");
     String index = resource("index.html");
     String dashboard = DashboardPage.html();
@@ -148,6 +150,7 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, POST, aq + "/dead-letters/{id}/requeue", Role.OPERATOR, admin::requeueOne);
         t.add(r, POST, aq + "/dead-letters/requeue", Role.ADMIN, admin::requeueAll);
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
+        t.add(r, GET, "/api/admin/redis", Role.ADMIN, redis::report);
       });
     });
     app.exception(HttpResponseException.class, (e, ctx) -> ServerErrors.write(ctx,
@@ -196,6 +199,7 @@ public final class BullpenServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.redis.checkAtStartup();
     LOG.info("bullpen server listening on {} (writes: {})", s.url(), options.apiToken() != null
         ? "API token" : options.openMode() ? "OPEN to anyone" : "disabled");
     return s;
@@ -226,6 +230,14 @@ public final class BullpenServer implements AutoCloseable {
   /** Every route with the role it needs (for tests that walk all routes). */
   List<RouteTable.Route> routes() {
     return routes.routes();
+  }
+
+  /**
+   * The monitor behind {@code GET /api/admin/redis}: Redis figures, alerts and doctor findings,
+   * cached (bind it to a meter registry for the {@code bullpen.redis.*} meters).
+   */
+  public dev.bullpen.admin.RedisMonitor redisMonitor() {
+    return redis.monitor();
   }
 
   /** The status service answering the job endpoints. */
