@@ -24,7 +24,10 @@ export function mount(root, params, ctx) {
   const serverBox = el('div', { id: 'redis-server' });
   const clientBox = el('div', { id: 'redis-client' });
   const readAt = el('p', { class: 'muted', id: 'redis-read-at' });
-  root.append(el('h1', null, 'Redis'), readAt, headline, charts,
+  const healthBox = el('span', { id: 'redis-health' });
+  const errorBox = el('p', { class: 'banner', id: 'redis-error', hidden: true });
+  root.append(el('div', { class: 'title-row' }, el('h1', null, 'Redis'), healthBox), readAt, errorBox,
+    headline, charts,
     el('div', { class: 'two' },
       el('section', { class: 'panel', 'aria-label': 'Alerts' }, el('h2', null, 'Alerts'), alertsBox),
       el('section', { class: 'panel', 'aria-label': 'Doctor' }, el('h2', null, 'Doctor'), findingsBox)),
@@ -43,10 +46,13 @@ export function mount(root, params, ctx) {
     if (!alive) { return; }
     last = r;
     const s = r.server || {};
+    fill(healthBox, r.health ? badge(r.health, 'health') : null);
+    errorBox.hidden = !s.error;
+    errorBox.textContent = s.error ? 'Redis could not be read: ' + s.error : '';
     const at = Number(pick(r, ['readAt'])) || Number(pick(s, ['readAt'])) || Date.now();
     readAt.textContent = 'Figures read at ' + fmtTime(at) + ' (the server caches them; they change once per monitor interval).';
     const used = num(pick(s, ['usedMemoryBytes', 'usedMemory', 'used_memory']));
-    const opsPerSec = num(pick(s, ['opsPerSecond', 'opsPerSec', 'instantaneousOpsPerSec', 'instantaneous_ops_per_sec']));
+    const opsPerSec = num(pick(s, ['opsPerSec', 'opsPerSecond', 'instantaneous_ops_per_sec']));
     if (history.length === 0 || history[history.length - 1].readAt !== at) {
       history.push({ t: at / 1000, readAt: at, values: [used, opsPerSec] });
       if (history.length > MAX_SAMPLES) { history.splice(0, history.length - MAX_SAMPLES); }
@@ -110,16 +116,17 @@ function cards(s) {
     'RDB ' + (pick(s, ['rdbLastSaveStatus']) ?? '?'),
     pick(s, ['aofEnabled']) ? 'AOF ' + (pick(s, ['aofLastWriteStatus']) ?? '?') : 'AOF off'
   ].join(' · ');
+  const ok = pick(s, ['persistenceOk']);
   return [
     card('memory', 'Used memory', fmtBytes(used), max > 0 ? fmtPct(used / max) + ' of ' + fmtBytes(max) : 'no maxmemory'),
     card('peak', 'Peak memory', fmtBytes(pick(s, ['peakMemoryBytes'])),
       'fragmentation ' + fmtNum(pick(s, ['fragmentationRatio']))),
     card('clients', 'Clients', fmtNum(pick(s, ['connectedClients'])), fmtNum(pick(s, ['blockedClients'])) + ' blocked'),
-    card('ops', 'Ops/s', fmtNum(pick(s, ['opsPerSecond', 'opsPerSec'])), null),
+    card('ops', 'Ops/s', fmtNum(pick(s, ['opsPerSec', 'opsPerSecond'])), null),
     card('hits', 'Hit rate', fmtPct(hitRate), fmtNum(hits) + ' hits · ' + fmtNum(misses) + ' misses'),
     card('evicted', 'Evicted keys', fmtNum(pick(s, ['evictedKeys'])), 'policy ' + (pick(s, ['maxmemoryPolicy']) ?? '?')),
     card('expired', 'Expired keys', fmtNum(pick(s, ['expiredKeys'])), fmtNum(pick(s, ['keys'])) + ' keys'),
-    card('persistence', 'Persistence', persistence, null),
+    card('persistence', 'Persistence', persistence, ok == null ? null : ok ? 'saving fine' : 'FAILING'),
     card('replication', 'Role', String(pick(s, ['role']) ?? '–'),
       fmtNum(pick(s, ['connectedReplicas'])) + ' replicas' + (lag != null ? ' · lag ' + fmtMs(lag) : '')),
     card('version', 'Version', String(pick(s, ['version']) ?? '–'), String(pick(s, ['mode']) ?? ''))
@@ -128,7 +135,9 @@ function cards(s) {
 
 function findings(list) {
   if (list.length === 0) { return el('p', { class: 'muted' }, 'No findings.'); }
-  return el('ul', { class: 'findings' }, list.map((f) => el('li', { data: { check: f.check } },
+  const rank = { critical: 3, warning: 2, good: 1, excellent: 0 };
+  const worstFirst = list.slice().sort((a, b) => (rank[b.severity] || 0) - (rank[a.severity] || 0));
+  return el('ul', { class: 'findings' }, worstFirst.map((f) => el('li', { data: { check: f.check } },
     badge(f.severity, 'health'), ' ', el('span', { class: 'rule' }, f.check), ' ',
     el('span', { class: 'message' }, f.message),
     f.advice ? el('span', { class: 'advice' }, f.advice) : null)));
@@ -138,6 +147,7 @@ function findings(list) {
 function figureList(obj) {
   const rows = [];
   for (const [k, v] of Object.entries(obj)) {
+    if (k === 'error' && v == null) { continue; }
     rows.push([label(k), format(k, v)]);
   }
   return rows.length === 0 ? el('p', { class: 'muted' }, 'No figures.') : facts(rows, 'facts figures');
@@ -152,6 +162,11 @@ function label(key) {
 function format(key, v) {
   if (v == null) { return '–'; }
   if (Array.isArray(v)) {
+    if (v.length > 0 && v[0] && 'leMs' in v[0]) {
+      // A latency histogram: "≤ 1 ms: 9,000 · ≤ 5 ms: 300 · more: 2".
+      return v.filter((b) => Number(b.count) > 0).map((b) =>
+        (b.leMs == null ? 'slower' : '≤ ' + fmtMs(b.leMs)) + ': ' + fmtNum(b.count)).join(' · ') || 'no commands yet';
+    }
     if (v.length > 0 && typeof v[0] === 'object') {
       return el('table', { class: 'grid compact' }, el('tbody', null, v.slice(0, 30).map((row) =>
         el('tr', null, Object.entries(row).map(([rk, rv]) => el('td', { class: 'num' }, label(rk) + ' ' + plain(rk, rv)))))));
@@ -171,6 +186,6 @@ function plain(key, v) {
   if (/Bytes$/.test(key)) { return fmtBytes(v); }
   if (/Ms$/.test(key)) { return fmtMs(v); }
   if (/(At|On)$/.test(key) && Number(v) > 1e11) { return fmtTime(v); }
-  if (/(Rate|Ratio)$/.test(key) && /rate/i.test(key)) { return fmtPct(v); }
+  if (/Rate$/.test(key) || key === 'memoryRatio') { return fmtPct(v); }
   return typeof v === 'number' ? fmtNum(v) : String(v);
 }
