@@ -336,12 +336,20 @@ class DashboardIT {
   @Test
   void redisPanelShowsServerFiguresQueuesAndChart() {
     bullpen.queue(q).add("render", Map.of("size", "x".repeat(500)));
+    // The monitor measures queues when it starts and then once a minute: start it now.
+    server.close();
+    server = BullpenServer.start(bullpen, ServerOptions.builder().host("127.0.0.1").port(0)
+        .apiToken(TOKEN).build());
     open("/redis");
     browser.waitUntil("memory shown", () -> browser.text("[data-figure=memory] strong")
         .matches("[0-9.]+ (B|KiB|MiB|GiB)"));
     assertThat(browser.text("[data-figure=clients] strong")).matches("[0-9,]+");
     assertThat(browser.text("[data-figure=version] strong")).matches("[0-9]+\\..*");
     assertThat(browser.text("#redis-server")).contains("used memory");
+    assertThat(browser.all("#redis-findings li[data-check]")).as("doctor findings").isNotEmpty();
+    browser.waitUntil("queue measured", () -> browser.exists(
+        "#redis-queue-table tr[data-queue=\"" + q + "\"]"));
+    assertThat(browser.text("#redis-queue-table tr[data-queue=\"" + q + "\"]")).contains("B");
     assertThat(browser.exists(".chart[data-chart='Used memory'] canvas")).isTrue();
     browser.waitUntil("chart has a sample", () -> Integer.parseInt(
         browser.find(".chart[data-chart='Used memory']").getAttribute("data-points")) >= 1);
