@@ -51,6 +51,10 @@ public final class Bullpen implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Bullpen.class);
 
+  static {
+    dev.bullpen.internal.ClientInternals.install(Bullpen::gateway);
+  }
+
   private final String prefix;
   private final Clock clock;
   private final JobCodec codec;
