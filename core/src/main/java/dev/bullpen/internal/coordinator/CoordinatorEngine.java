@@ -53,6 +53,7 @@ public final class CoordinatorEngine implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Object work = new Object();
   private volatile boolean closed;
+  private volatile long lastWarnNanos;
 
   public CoordinatorEngine(Bullpen client, CoordinatorOptions opts, MeterRegistry registry) {
     this.client = client;
@@ -111,7 +112,18 @@ public final class CoordinatorEngine implements AutoCloseable {
     try {
       r.run();
     } catch (RuntimeException e) {
-      LOG.warn("coordinator {}: {} failed: {}", opts.instanceId(), what, e.toString());
+      warn("coordinator " + opts.instanceId() + ": " + what + " failed: " + e);
+    }
+  }
+
+  /** Logs at most one warning per 30 s (Redis being away would otherwise flood the log). */
+  private void warn(String message) {
+    long now = System.nanoTime();
+    if (now - lastWarnNanos >= TimeUnit.SECONDS.toNanos(30) || lastWarnNanos == 0) {
+      lastWarnNanos = now;
+      LOG.warn("{} (further failures within 30 s are logged at debug level)", message);
+    } else {
+      LOG.debug(message);
     }
   }
 
@@ -209,7 +221,8 @@ public final class CoordinatorEngine implements AutoCloseable {
           List<Alert> open = tracker.update(m.queue, firing, Instant.ofEpochMilli(now));
           health.put(m.queue, new QueueHealth(m.queue, HealthRules.level(open), open));
         } catch (RuntimeException e) {
-          LOG.warn("coordinator: refresh of queue {} failed: {}", m.queue, e.toString());
+          warn("coordinator " + opts.instanceId() + ": refresh of queue " + m.queue
+              + " failed: " + e);
         }
       }
       if (election.holds()) {
@@ -427,10 +440,14 @@ public final class CoordinatorEngine implements AutoCloseable {
       return;
     }
     closed = true;
-    scheduler.shutdownNow();
+    // Let a running task finish its Redis call rather than interrupt it mid-command.
+    scheduler.shutdown();
     try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+        scheduler.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      scheduler.shutdownNow();
       Thread.currentThread().interrupt();
     }
     synchronized (work) {

@@ -79,7 +79,7 @@ final class LeaderElection {
       if (leader && System.nanoTime() >= leaseUntilNanos) {
         stepDown("Redis could not be reached to renew the lock (" + e.getMessage() + ")");
       } else {
-        LOG.warn("coordinator {}: leader election call failed: {}", owner, e.getMessage());
+        LOG.debug("coordinator {}: leader election call failed: {}", owner, e.getMessage());
       }
     }
     return holds();
