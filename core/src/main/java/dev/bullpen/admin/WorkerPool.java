@@ -91,6 +91,7 @@ public final class WorkerPool<D> implements AutoCloseable {
     client.queue(queue).close(); // validates the name
     WorkerPool<D> pool = new WorkerPool<>(client, queue, dataType, handler, options);
     synchronized (pool.lock) {
+      pool.registry.register(options.min());
       pool.resize(options.min());
       pool.lastDecisionNanos = System.nanoTime();
     }
@@ -131,17 +132,16 @@ public final class WorkerPool<D> implements AutoCloseable {
         target = d.target();
         since[0] = d.lowSinceMs();
         return d.size();
+      }, newSize -> {
+        LOG.info("worker pool of {}: {} -> {} workers (backlog {}, {} jobs/s per worker,"
+            + " queue-wide target {})", queue, current, newSize, backlog,
+            String.format(java.util.Locale.ROOT, "%.2f", ratePerWorker), target);
+        resize(newSize);
       });
       if (size < 0) {
         return current;
       }
       lowSince = since[0];
-      if (size != current) {
-        LOG.info("worker pool of {}: {} -> {} workers (backlog {}, {} jobs/s per worker,"
-            + " queue-wide target {})", queue, current, size, backlog,
-            String.format(java.util.Locale.ROOT, "%.2f", ratePerWorker), target);
-        resize(size);
-      }
       return size;
     }
   }

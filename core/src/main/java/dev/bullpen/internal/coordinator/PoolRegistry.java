@@ -6,6 +6,7 @@ import dev.bullpen.internal.Keys;
 import dev.bullpen.internal.RedisGateway;
 import io.lettuce.core.SetArgs;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -41,10 +42,11 @@ public final class PoolRegistry {
 
   /**
    * Under the scale lock: registers the current size, asks {@code decide} for the new size given
-   * the others' total, and registers that. Returns the new size, or -1 when another process held
-   * the lock (nothing changed).
+   * the others' total, and applies and registers it — shrinking before registering the smaller
+   * size, growing after registering the larger one, so the registered total is never below what
+   * runs. Returns the new size, or -1 when another process held the lock (nothing changed).
    */
-  public int decide(int current, IntUnaryOperator decide) {
+  public int decide(int current, IntUnaryOperator decide, IntConsumer apply) {
     String lock = keys.key("bullpen:scale-lock");
     String value = instanceId + "|" + UUID.randomUUID();
     String ok = redis.call("take the scale lock", r -> r.set(lock, value,
@@ -55,8 +57,12 @@ public final class PoolRegistry {
     try {
       int others = register(current);
       int size = decide.applyAsInt(others);
-      if (size != current) {
+      if (size < current) {
+        apply.accept(size);
         register(size);
+      } else if (size > current) {
+        register(size);
+        apply.accept(size);
       }
       return size;
     } finally {
