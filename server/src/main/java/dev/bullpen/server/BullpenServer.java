@@ -1,6 +1,7 @@
 package dev.bullpen.server;
 
 import dev.bullpen.Bullpen;
+import dev.bullpen.admin.Coordinator;
 import dev.bullpen.status.JobStatusService;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
@@ -11,6 +12,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *       on the admin API; its API calls carry the token typed into the page.
  *   <li>{@code GET /health} (liveness), {@code GET /health/ready} (Redis and circuit breaker),
  *       {@code GET /api/status-cache} (status cache counters).
+ *   <li>{@code GET /api/admin/queues/{queue}/performance} and {@code …/health}, {@code GET
+ *       /api/admin/alerts}, {@code GET /api/admin/coordinator}: the {@link Coordinator}'s
+ *       metrics, health, alerts and leader; {@code GET /metrics}: every meter, Prometheus text.
  * </ul>
  * Errors are {@code {"error": code, "message": text}} with the matching status code. Writes need
  * the API token (or open mode); see {@link ServerOptions}.
@@ -67,6 +74,8 @@ public final class BullpenServer implements AutoCloseable {
   private final ServerOptions opts;
   private final RouteTable routes;
   private final RedisRoutes redis;
+  private final PrometheusMeterRegistry registry;
+  private final Coordinator coordinator;
   private volatile ServerConnector connector;
 
   private BullpenServer(Bullpen bullpen, JobStatusService status, boolean ownsStatus,
@@ -87,6 +96,11 @@ public final class BullpenServer implements AutoCloseable {
     HealthRoutes health = new HealthRoutes(bullpen, status);
     AdminRoutes admin = new AdminRoutes(bullpen, opts);
     this.redis = new RedisRoutes(bullpen, status);
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StatusCacheMeters.bind(registry, status);
+    this.coordinator = opts.coordinator() == null ? null
+        : Coordinator.start(bullpen, opts.coordinator(), registry);
+    CoordinatorRoutes coord = new CoordinatorRoutes(coordinator, registry);
     String jobPage = resource("job.html");
     String index = resource("index.html");
     String dashboard = DashboardPage.html();
@@ -132,6 +146,11 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/events", Role.PUBLIC, streams::handle);
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/logs", Role.PUBLIC, jobs::logs);
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
+        t.add(r, GET, "/api/admin/queues/{queue}/performance", Role.VIEWER, coord::performance);
+        t.add(r, GET, "/api/admin/queues/{queue}/health", Role.VIEWER, coord::health);
+        t.add(r, GET, "/api/admin/alerts", Role.VIEWER, coord::alerts);
+        t.add(r, GET, "/api/admin/coordinator", Role.VIEWER, coord::status);
+        t.add(r, GET, "/metrics", Role.VIEWER, coord::metrics);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         String aq = "/api/admin/queues/{queue}";
         t.add(r, GET, "/api/admin/queues", Role.VIEWER, admin::queues);
@@ -245,13 +264,29 @@ public final class BullpenServer implements AutoCloseable {
     return status;
   }
 
-  /** Stops listening, closes event streams, and the status service if the server made it. */
+  /** The server's coordinator (metrics, health, alerts, leader), or null when it runs none. */
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  /** The registry {@code /metrics} exports; add your own meters to it. */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /**
+   * Stops listening, closes event streams, the coordinator, and the status service if the server
+   * made it.
+   */
   @Override
   public void close() {
     streams.close();
     try {
       app.stop();
     } finally {
+      if (coordinator != null) {
+        coordinator.close();
+      }
       if (ownsStatus) {
         status.close();
       }

@@ -35,6 +35,7 @@ public final class ServerOptions {
   private final Duration sseIdleTimeout;
   private final int maxSseStreams;
   private final StatusOptions status;
+  private final dev.bullpen.admin.CoordinatorOptions coordinator;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -47,6 +48,7 @@ public final class ServerOptions {
     this.sseIdleTimeout = b.sseIdleTimeout;
     this.maxSseStreams = b.maxSseStreams;
     this.status = b.status;
+    this.coordinator = b.coordinator;
   }
 
   public static Builder builder() {
@@ -65,6 +67,7 @@ public final class ServerOptions {
     b.sseIdleTimeout = sseIdleTimeout;
     b.maxSseStreams = maxSseStreams;
     b.status = status;
+    b.coordinator = coordinator;
     return b;
   }
 
@@ -113,6 +116,14 @@ public final class ServerOptions {
     return status;
   }
 
+  /**
+   * Settings of the server's {@link dev.bullpen.admin.Coordinator} (metrics, health, alerts,
+   * leader maintenance), or null when the server runs none.
+   */
+  public dev.bullpen.admin.CoordinatorOptions coordinator() {
+    return coordinator;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{host=" + host + ", port=" + port + ", apiToken="
@@ -133,6 +144,8 @@ public final class ServerOptions {
     private Duration sseIdleTimeout = DEFAULT_SSE_IDLE_TIMEOUT;
     private int maxSseStreams = DEFAULT_MAX_SSE_STREAMS;
     private StatusOptions status = StatusOptions.DEFAULT;
+    private dev.bullpen.admin.CoordinatorOptions coordinator =
+        dev.bullpen.admin.CoordinatorOptions.DEFAULT;
 
     private Builder() {}
 
@@ -201,6 +214,17 @@ public final class ServerOptions {
 
     public Builder status(StatusOptions status) {
       this.status = Objects.requireNonNull(status, "status");
+      return this;
+    }
+
+    /**
+     * Settings of the coordinator the server starts (default {@link
+     * dev.bullpen.admin.CoordinatorOptions#DEFAULT}: it watches a queue from its first admin
+     * request on, plus any queues named here); null runs none, and the coordinator routes answer
+     * 503.
+     */
+    public Builder coordinator(dev.bullpen.admin.CoordinatorOptions coordinator) {
+      this.coordinator = coordinator;
       return this;
     }
 
