@@ -166,6 +166,34 @@ class DashboardIT {
   }
 
   @Test
+  void showsTheCoordinatorsHealthAlertsAndPerformance() throws Exception {
+    Queue<Object> qu = bullpen.queue(q);
+    qu.add("quick", 0);
+    open("/?filter=" + enc(q));
+    browser.waitUntil("listed", () -> browser.exists(row(q)));
+    // The coordinator measures the jobs that finish once it watches the queue (from the page).
+    try (Worker<Object> w = bullpen.worker(q, Object.class, j -> "ok")) {
+      awaitRedis("one completed", () -> qu.getJobCounts().completed() == 1);
+    }
+    for (int i = 0; i < 60; i++) {
+      qu.add("backed-up", i);
+    }
+    String alert = "#alerts li[data-rule=backlog][data-subject=\"" + q + "\"]";
+    browser.waitUntil("backlog alert listed", () -> browser.exists(alert));
+    String level = browser.text(alert + " .health");
+    assertThat(level).isIn("warning", "critical");
+    browser.waitUntil("row health follows", () -> browser.text(row(q) + " .health").equals(level));
+    assertThat(browser.find("#leader").getAttribute("data-leader")).isEqualTo("true");
+
+    browser.click(row(q) + " a.queue-link");
+    browser.waitUntil("queue health", () -> browser.text("#queue-health").equals(level));
+    browser.waitUntil("backlog figure", () -> browser.text("#perf-backlog").equals("60"));
+    assertThat(browser.text("#queue-alerts")).contains("backlog");
+    browser.waitUntil("processing measured",
+        () -> browser.text("#perf-processing").matches("[0-9.]+ m?s / .*"));
+  }
+
+  @Test
   void refreshingStopsWhileTheTabIsHiddenAndResumesWhenShown() {
     bullpen.queue(q).add("render", 1);
     open("/?filter=" + enc(q));

@@ -95,8 +95,8 @@ export function mount(root, params, ctx) {
           COUNT_COLUMNS.map((s) => el('td', { class: 'num', data: { count: s } },
             fmtNum(q.counts ? q.counts[s] || 0 : null))),
           el('td', { class: 'num' }, r ? fmtNum(r.throughputPerMin) : '–'),
-          el('td', { class: 'num' }, r && r.wait ? fmtMs(r.wait.p95Ms) : '–'),
-          el('td', { class: 'num' }, r && r.processing ? fmtMs(r.processing.p95Ms) : '–'));
+          el('td', { class: 'num' }, p95(r && r.wait)),
+          el('td', { class: 'num' }, p95(r && r.processing)));
       }));
     renderTotals();
   }
@@ -181,8 +181,10 @@ export function mount(root, params, ctx) {
       const c = await get('/api/admin/coordinator');
       const pools = c.pools || [];
       fill(coord, el('h2', null, 'Coordinator'),
-        el('p', { id: 'leader' }, c.leader ? 'This server is the leader' : 'This server is not the leader',
-          c.leaderId ? el('span', { class: 'muted' }, ' · leader ' + c.leaderId) : null,
+        el('p', { id: 'leader', data: { leader: String(!!c.leader) } },
+          c.leader ? 'This server is the leader' : 'This server is not the leader',
+          c.instanceId ? el('span', { class: 'muted' }, ' (' + c.instanceId + ')') : null,
+          c.leaderId && c.leaderId !== c.instanceId ? el('span', { class: 'muted' }, ' · leader ' + c.leaderId) : null,
           c.fencingToken != null ? el('span', { class: 'muted' }, ' · fencing token ' + c.fencingToken) : null),
         pools.length === 0 ? el('p', { class: 'muted' }, 'No worker pools reported.')
           : el('table', { class: 'grid compact' },
@@ -215,6 +217,11 @@ export function mount(root, params, ctx) {
       latency.destroy();
     }
   };
+}
+
+/** A timing's p95, or a dash when no job was measured (a p95 of nothing is not 0 ms). */
+function p95(t) {
+  return t && Number(t.count) > 0 ? fmtMs(t.p95Ms) : '–';
 }
 
 function card(key, label, value, note) {

@@ -217,7 +217,9 @@ export function mount(root, params, ctx) {
       drawThroughput();
       const w = perf.wait || {};
       const p = perf.processing || {};
-      const rows = sample('queue:' + q, [w.p50Ms, w.p95Ms, w.p99Ms, p.p50Ms, p.p95Ms, p.p99Ms].map(num));
+      const measured = (t, v) => (Number(t.count) > 0 ? num(v) : null);
+      const rows = sample('queue:' + q, [measured(w, w.p50Ms), measured(w, w.p95Ms), measured(w, w.p99Ms),
+        measured(p, p.p50Ms), measured(p, p.p95Ms), measured(p, p.p99Ms)]);
       latency.update(columns(rows, 6));
     }
   }
@@ -288,7 +290,8 @@ function perfFacts(r) {
   const w = r.wait || {};
   const p = r.processing || {};
   const t = r.total || {};
-  const trio = (x) => fmtMs(x.p50Ms) + ' / ' + fmtMs(x.p95Ms) + ' / ' + fmtMs(x.p99Ms);
+  const trio = (x) => (Number(x.count) > 0
+    ? fmtMs(x.p50Ms) + ' / ' + fmtMs(x.p95Ms) + ' / ' + fmtMs(x.p99Ms) : 'no jobs finished yet');
   return facts([
     ['Throughput', fmtNum(r.throughputPerMin) + ' jobs/min', 'perf-throughput'],
     ['Failure rate', fmtPct(r.failureRate), 'perf-failure-rate'],
