@@ -88,16 +88,16 @@ final class DoctorCommand implements Callable<Integer> {
     out.println("redis doctor: " + RedisOption.redact(uri) + what);
     int problems = 0;
     for (Finding f : r.findings()) {
-      out.printf("  %-9s %-19s %s%n", label(f.severity()), f.check(), f.message());
+      out.printf("  %-9s %-21s %s%n", label(f.severity()), f.check(), f.message());
       if (f.isProblem()) {
         problems++;
-        out.printf("  %-9s %-19s -> %s%n", "", "", f.advice());
+        out.printf("  %-9s %-21s -> %s%n", "", "", f.advice());
       }
     }
     if (!r.alerts().isEmpty()) {
       out.println("alerts firing now:");
       for (Alert a : r.alerts()) {
-        out.printf("  %-9s %-19s %s%n", label(a.level()), a.rule(), a.message());
+        out.printf("  %-9s %-21s %s%n", label(a.level()), a.rule(), a.message());
       }
     }
     out.println(problems == 0 && r.alerts().isEmpty() ? "healthy: no problems found"
