@@ -60,7 +60,7 @@ public final class RedisDoctor {
     List<String> queues;
     try {
       queues = bullpen.queueNames();
-    } catch (BullpenException e) {
+    } catch (RuntimeException e) {
       queues = List.of();
     }
     return run(bullpen, queues);
@@ -79,7 +79,12 @@ public final class RedisDoctor {
           + e.getMessage(), "Check that Redis runs at " + g.target().describe()
           + " and that the URI's user and password are right."));
     }
-    return examine(g, bullpen.prefix(), infos, queues);
+    try {
+      return examine(g, bullpen.prefix(), infos, queues);
+    } catch (RuntimeException e) {
+      return List.of(new Finding("connection", HealthLevel.CRITICAL, "the checks could not"
+          + " finish: " + e.getMessage(), "Check that Redis answers, and run again."));
+    }
   }
 
   /**

@@ -234,8 +234,9 @@ public final class RedisMonitor implements MeterBinder {
       }
       infos = List.copyOf(read);
       server = RedisSnapshot.of(infos, gateway.isCluster(), Instant.ofEpochMilli(now));
-    } catch (BullpenException e) {
-      error = e.getMessage();
+    } catch (RuntimeException e) {
+      // any failure is stored with this refresh, so it is not retried before the interval
+      error = e instanceof BullpenException ? e.getMessage() : "cannot read INFO: " + e;
     }
     List<QueueRedisFigures> queues = prev == null ? List.of() : prev.queues();
     long queuesAt = prev == null ? Long.MIN_VALUE : prev.queuesAt();
@@ -251,7 +252,7 @@ public final class RedisMonitor implements MeterBinder {
       try {
         findings = List.copyOf(RedisDoctor.examine(gateway, bullpen.prefix(), infos,
             names != null ? names : queueNames()));
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         findings = List.of(new Finding("connection", HealthLevel.CRITICAL, "the doctor could"
             + " not finish: " + e.getMessage(), "Check that Redis answers."));
       }
@@ -260,8 +261,12 @@ public final class RedisMonitor implements MeterBinder {
     StatusWindow window = StatusWindow.NONE;
     StatusCounters baseline = null;
     if (status != null) {
-      baseline = status.counters();
-      window = window(prev == null ? null : prev.baseline(), baseline);
+      try {
+        baseline = status.counters();
+        window = window(prev == null ? null : prev.baseline(), baseline);
+      } catch (RuntimeException e) {
+        baseline = prev == null ? null : prev.baseline();
+      }
     }
     return new State(server, infos, error, queues, queuesAt, findings, findingsAt, window,
         baseline, now);
@@ -272,7 +277,7 @@ public final class RedisMonitor implements MeterBinder {
     if (names == null) {
       try {
         names = bullpen.queueNames();
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         return List.of();
       }
     }
@@ -287,7 +292,7 @@ public final class RedisMonitor implements MeterBinder {
             jobSample);
         out.add(new QueueRedisFigures(q, e.memoryBytes(), e.eventsLength(), e.jobs(),
             e.sampledJobs()));
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         for (QueueRedisFigures p : prev) {
           if (p.queue().equals(q)) {
             out.add(p);
