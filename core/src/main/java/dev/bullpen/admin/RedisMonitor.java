@@ -245,6 +245,7 @@ public final class RedisMonitor implements MeterBinder {
       names = queueNames();
       queues = measure(names, queues);
       queuesAt = now;
+      meters.onQueues(queues);
     }
     List<Finding> findings = prev == null ? List.of() : prev.findings();
     long findingsAt = prev == null ? Long.MIN_VALUE : prev.findingsAt();
