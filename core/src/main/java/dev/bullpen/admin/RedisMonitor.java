@@ -3,7 +3,6 @@ package dev.bullpen.admin;
 import dev.bullpen.Bullpen;
 import dev.bullpen.BullpenException;
 import dev.bullpen.internal.ClientAccess;
-import dev.bullpen.internal.CommandStats;
 import dev.bullpen.internal.InfoText;
 import dev.bullpen.internal.QueueFootprint;
 import dev.bullpen.internal.RedisGateway;
@@ -314,43 +313,9 @@ public final class RedisMonitor implements MeterBinder {
   }
 
   private RedisClientFigures client(State s) {
-    CommandStats.Figures f = gateway.stats().figures();
-    List<RedisClientFigures.LatencyBucket> buckets = new ArrayList<>();
-    long[] bounds = f.boundsMicros();
-    long[] counts = f.bucketCounts();
-    for (int i = 0; i < counts.length; i++) {
-      buckets.add(new RedisClientFigures.LatencyBucket(i < bounds.length
-          ? Duration.ofNanos(bounds[i] * 1000) : null, counts[i]));
-    }
     StatusWindow w = s == null ? StatusWindow.NONE : s.status();
-    return new RedisClientFigures(f.connections(), f.commands(), f.errors(), f.timeouts(),
-        f.errorsLastMinute(), f.timeoutsLastMinute(), f.slowLastMinute(),
-        Duration.ofNanos(f.slowestNanosLastMinute()),
-        f.commands() == 0 ? Duration.ZERO : Duration.ofNanos(f.totalNanos() / f.commands()),
-        percentile(buckets, f.commands(), 0.50), percentile(buckets, f.commands(), 0.99),
-        List.copyOf(buckets), status == null ? null : status.circuitState(), w.requests(),
-        w.hitRate(), w.loadTime());
-  }
-
-  /** The upper bound of the bucket holding the {@code q} quantile (the last bound if beyond). */
-  private static Duration percentile(List<RedisClientFigures.LatencyBucket> buckets, long total,
-      double q) {
-    if (total == 0) {
-      return Duration.ZERO;
-    }
-    long rank = (long) Math.ceil(q * total);
-    long seen = 0;
-    Duration last = Duration.ZERO;
-    for (RedisClientFigures.LatencyBucket b : buckets) {
-      seen += b.count();
-      if (b.upTo() != null) {
-        last = b.upTo();
-      }
-      if (seen >= rank) {
-        return last;
-      }
-    }
-    return last;
+    return RedisClientFigures.of(gateway.stats().figures(),
+        status == null ? null : status.circuitState(), w.requests(), w.hitRate(), w.loadTime());
   }
 
   private List<Alert> alerts(State s, RedisClientFigures client) {
