@@ -55,13 +55,18 @@ public final class RedisDoctor {
 
   private RedisDoctor() {}
 
-  /** Runs every check, for the queues found under the client's prefix. Never throws. */
+  /**
+   * Runs every check; on a Redis Cluster the hash tags of the queues found under the client's
+   * prefix (a SCAN) are judged too. Never throws.
+   */
   public static List<Finding> run(Bullpen bullpen) {
-    List<String> queues;
+    List<String> queues = List.of();
     try {
-      queues = bullpen.queueNames();
+      if (ClientAccess.gateway(bullpen).isCluster()) {
+        queues = bullpen.queueNames();
+      }
     } catch (RuntimeException e) {
-      queues = List.of();
+      // judged without queues
     }
     return run(bullpen, queues);
   }
