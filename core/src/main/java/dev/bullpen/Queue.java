@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A producer's and operator's handle on one queue: add jobs, read them, count them, pause,
@@ -61,6 +62,35 @@ public final class Queue<D> implements AutoCloseable {
    */
   public Job<D> add(String name, D data, JobOptions opts) {
     return addBulk(List.of(new NewJob<>(name, data, opts))).get(0);
+  }
+
+  /** {@link #addAsync(String, Object, JobOptions)} with default options. */
+  public CompletableFuture<Job<D>> addAsync(String name, D data) {
+    return addAsync(name, data, JobOptions.DEFAULT);
+  }
+
+  /**
+   * Adds a job without waiting for Redis, so one thread can keep many adds in flight on the
+   * client's pipelined connection. The job is validated and encoded before this returns (bad
+   * input throws {@link IllegalArgumentException} at once and nothing is sent); the future
+   * completes with the job once Redis stored it, or exceptionally with the failure
+   * {@link #add(String, Object, JobOptions)} would have thrown. It completes on the client's I/O
+   * thread: keep callbacks short and never block in them. With durable adds
+   * ({@code Bullpen.builder().durableAdds}) this waits for the replicas like {@code add} and
+   * returns a completed future.
+   */
+  public CompletableFuture<Job<D>> addAsync(String name, D data, JobOptions opts) {
+    NewJob<D> job = new NewJob<>(name, data, opts);
+    if (ctx.client.durableReplicas() > 0) {
+      return CompletableFuture.completedFuture(addBulk(List.of(job)).get(0));
+    }
+    String[] e = encode(job, ctx.now(), "");
+    String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
+    String[] args = {ctx.keys.base(), "1"};
+    return ctx.redis().evalWithBinaryAsync(ctx.scripts().addJobs, keys, args,
+        MsgPack.packStrings(e)).thenApply(ids -> new Job<>(ctx, (String) ids.get(0),
+            Map.of("name", e[1], "data", e[2], "opts", e[3], "timestamp", e[4], "delay", e[5],
+                "priority", e[6]), dataType, null));
   }
 
   /**

@@ -191,6 +191,35 @@ public final class RedisGateway implements AutoCloseable {
     return out;
   }
 
+  /**
+   * {@link #evalWithBinary} without blocking the caller; completes on a Lettuce thread with the
+   * reply, or exceptionally with an already translated failure.
+   */
+  public CompletableFuture<List<Object>> evalWithBinaryAsync(LuaScript script, String[] keys,
+      String[] args, byte[] last) {
+    calls.increment();
+    RedisClusterAsyncCommands<String, String> async = connections.shared().async();
+    CompletableFuture<List<Object>> out = new CompletableFuture<>();
+    async.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
+        scriptArgs(script.sha(), keys, args, last)).whenComplete((r, e) -> {
+          if (e == null) {
+            out.complete(r);
+          } else if (isNoScript(e)) {
+            async.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+                scriptArgs(script.source(), keys, args, last)).whenComplete((r2, e2) -> {
+                  if (e2 == null) {
+                    out.complete(r2);
+                  } else {
+                    out.completeExceptionally(translate("script " + script.name(), unwrap(e2)));
+                  }
+                });
+          } else {
+            out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
+          }
+        });
+    return out;
+  }
+
   private static boolean isNoScript(Throwable e) {
     Throwable t = unwrap(e);
     return t instanceof RedisNoScriptException
