@@ -306,6 +306,7 @@ public final class Admin {
         break;
       }
     }
+    tell(listener, removed, removed);
     return removed;
   }
 
@@ -395,6 +396,7 @@ public final class Admin {
       tell(listener, moved, total);
       more = more && !batch.isEmpty() && moved + skipped > before;
     }
+    tell(listener, moved, moved);
     return moved;
   }
 
