@@ -102,6 +102,16 @@ class AdminIT {
   }
 
   @Test
+  void queueListSkipsKeysThatNameNoValidQueue() {
+    queue.add("a", 1);
+    redis.command("SET", "bull:evil\u0007name:id", "1");
+    redis.command("SET", "bull:bellqueue:id", "1");
+
+    assertThat(admin.queues()).extracting(QueueSummary::name).contains(name)
+        .doesNotContain("bellqueue");
+  }
+
+  @Test
   void timingsAndReportFollowTheJobsTimestamps() {
     // Jobs 1..10 added at T0; the handler moves the clock on by 100 ms x its number, so each
     // job's processing time is known exactly, and each waits for the ones before it.
