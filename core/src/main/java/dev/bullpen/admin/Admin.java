@@ -2,7 +2,6 @@ package dev.bullpen.admin;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.Job;
-import dev.bullpen.JobCounts;
 import dev.bullpen.JobNotFoundException;
 import dev.bullpen.JobState;
 import dev.bullpen.JobStateException;

@@ -13,7 +13,6 @@ import dev.bullpen.JobStateException;
 import dev.bullpen.NewJob;
 import dev.bullpen.Queue;
 import dev.bullpen.Worker;
-import dev.bullpen.WorkerOptions;
 import dev.bullpen.testing.MutableClock;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.RedisTest;
