@@ -258,6 +258,16 @@ public final class Queue<D> implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the queue exists in Redis: it has an {@code id} key (every add moves it) or a
+   * {@code meta} key (pause, limits, BullMQ's version stamp), the keys by which
+   * {@link Bullpen#queueNames()} finds queues. One command; writes nothing.
+   */
+  public boolean exists() {
+    return ctx.redis().call("exists",
+        r -> r.exists(ctx.keys.key("id"), ctx.keys.key("meta"))) > 0;
+  }
+
   /** Whether the queue is paused. */
   public boolean isPaused() {
     return ctx.redis().call("isPaused", r -> r.hexists(ctx.keys.key("meta"), "paused"));

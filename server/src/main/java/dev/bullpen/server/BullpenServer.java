@@ -82,6 +82,7 @@ public final class BullpenServer implements AutoCloseable {
     JobRoutes jobs = new JobRoutes(bullpen, status, opts);
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
+    AdminRoutes admin = new AdminRoutes(bullpen, opts);
     String jobPage = resource("job.html");
     String index = resource("index.html");
     this.app = Javalin.create(cfg -> {
@@ -124,6 +125,22 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/logs", Role.PUBLIC, jobs::logs);
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
+        String aq = "/api/admin/queues/{queue}";
+        t.add(r, GET, "/api/admin/queues", Role.VIEWER, admin::queues);
+        t.add(r, GET, aq + "/stats", Role.VIEWER, admin::stats);
+        t.add(r, GET, aq + "/timings", Role.VIEWER, admin::timings);
+        t.add(r, GET, aq + "/jobs", Role.VIEWER, admin::jobs);
+        t.add(r, GET, aq + "/jobs/{id}", Role.VIEWER, admin::job);
+        t.add(r, POST, aq + "/jobs/{id}/retry", Role.OPERATOR, admin::retry);
+        t.add(r, POST, aq + "/jobs/{id}/promote", Role.OPERATOR, admin::promote);
+        t.add(r, DELETE, aq + "/jobs/{id}", Role.ADMIN, admin::remove);
+        t.add(r, POST, aq + "/pause", Role.OPERATOR, admin::pause);
+        t.add(r, POST, aq + "/resume", Role.OPERATOR, admin::resume);
+        t.add(r, POST, aq + "/retry-failed", Role.ADMIN, admin::retryFailed);
+        t.add(r, POST, aq + "/clean", Role.ADMIN, admin::clean);
+        t.add(r, GET, aq + "/dead-letters", Role.VIEWER, admin::deadLetters);
+        t.add(r, POST, aq + "/dead-letters/{id}/requeue", Role.OPERATOR, admin::requeueOne);
+        t.add(r, POST, aq + "/dead-letters/requeue", Role.ADMIN, admin::requeueAll);
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
       });
     });
