@@ -310,8 +310,14 @@ public final class RedisGateway implements AutoCloseable {
           "Redis did not answer within " + timeout.toMillis() + " ms (" + what + ")", e);
     }
     if (e instanceof RedisConnectionException) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      // The root cause says why (refused, WRONGPASS, an untrusted certificate); neither it nor
+      // Lettuce's message carries the password, and target.toString() is redacted.
       return new RedisUnavailableException("cannot reach Redis at " + target.describe() + " ("
-          + what + "): " + e.getMessage(), e);
+          + what + "): " + e.getMessage() + (root == e ? "" : " (" + root + ")"), e);
     }
     if (e instanceof RedisCommandExecutionException) {
       String m = e.getMessage() == null ? "" : e.getMessage();
@@ -333,6 +339,11 @@ public final class RedisGateway implements AutoCloseable {
       if (m.contains("CROSSSLOT") || m.contains("hash to the same slot")) {
         return new BullpenException("Redis refused " + what + ": " + m + " (all keys of a"
             + " queue must share a hash tag such as {video} in a Redis Cluster)", e);
+      }
+      if (m.startsWith("NOPERM") || m.contains("can't access")) {
+        return new BullpenException("Redis refused " + what + ": " + m + " (the Redis user"
+            + " lacks a permission Bullpen needs: see docs/redis-acl.md for the rule set, and"
+            + " check that its key pattern matches the client's prefix)", e);
       }
       return new BullpenException("Redis refused " + what + ": " + m, e);
     }
