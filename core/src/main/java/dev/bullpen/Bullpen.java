@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * the command timeout, while workers and events readers retry on their own. Redis replicates
  * asynchronously, so a job whose add returned can still be lost in a failover unless
  * {@link Builder#durableAdd durable adds} are on.
+ *
+ * <p>At connect the client checks the server: it refuses a {@code maxmemory-policy} other than
+ * {@code noeviction} ({@link UnsafeRedisConfigException}, unless
+ * {@link Builder#tolerateEvictionPolicy tolerated}), and while connected it watches for a loss of
+ * Redis data such as a restart without persistence ({@link #redisDataLost()}, logged as an
+ * ERROR). {@link #redisAlerts()} reports both for health checks. Credentials come from the URI
+ * ({@code redis://user:password@host:port}) and never appear in messages or logs; TLS
+ * ({@code rediss://}) trusts the JDK's CAs or the ones given by {@link Builder#caCertificate}.
+ * The least-privilege ACL rule set Bullpen needs is in {@code docs/redis-acl.md}.
  */
 public final class Bullpen implements AutoCloseable {
   /** BullMQ's default key prefix. */

@@ -58,6 +58,11 @@ public final class Queue<D> implements AutoCloseable {
    * Adds a job. With a custom {@link JobOptions#jobId()} the add is idempotent: if that id
    * exists, nothing changes and the returned job carries the id (read it with {@link #getJob}).
    * When this method returns, the job is in Redis.
+   *
+   * @throws AddOutcomeUnknownException when the reply was lost (timeout, broken connection):
+   *     the job may or may not exist; adding again with the same custom id is safe
+   * @throws RedisOutOfMemoryException when Redis is full ({@code noeviction}): nothing written
+   * @throws RedisUnavailableException when Redis refused to serve the call right now
    */
   public Job<D> add(String name, D data, JobOptions opts) {
     return addBulk(List.of(new NewJob<>(name, data, opts))).get(0);
@@ -65,7 +70,9 @@ public final class Queue<D> implements AutoCloseable {
 
   /**
    * Adds many jobs with one script call per {@value #BULK_CHUNK} jobs (one round trip each).
-   * All jobs are validated and encoded before anything is sent; each chunk is atomic.
+   * All jobs are validated and encoded before anything is sent; each chunk is atomic. Errors are
+   * those of {@link #add(String, Object, JobOptions)}; when a chunk fails, the message says how
+   * many jobs of earlier chunks were added.
    */
   public List<Job<D>> addBulk(List<NewJob<D>> jobs) {
     if (jobs == null) {
