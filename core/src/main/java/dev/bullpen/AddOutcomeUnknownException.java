@@ -3,9 +3,11 @@ package dev.bullpen;
 import java.util.List;
 
 /**
- * An add was sent to Redis but its reply never came (the command timed out, or the connection
- * broke after sending), so the jobs may or may not have been added: Redis may have run the add
- * just before or just after the client gave up. This is not a failure report.
+ * An add's reply never came: the command timed out (on a slow or frozen server, or while the
+ * client was reconnecting and held the command back), or the connection broke after sending. So
+ * the jobs may or may not have been added: Redis may have run the add just before or just after
+ * the client gave up. This is not a failure report. It is a {@link RedisUnavailableException},
+ * so code that handles those keeps working.
  *
  * <p>What to do: add again with the same custom job ids ({@link JobOptions.Builder#jobId}); an
  * add whose id exists already changes nothing, so the retry never creates a second job. Jobs
