@@ -59,6 +59,11 @@ public final class Queue<D> implements AutoCloseable {
    * Adds a job. With a custom {@link JobOptions#jobId()} the add is idempotent: if that id
    * exists, nothing changes and the returned job carries the id (read it with {@link #getJob}).
    * When this method returns, the job is in Redis.
+   *
+   * @throws AddOutcomeUnknownException when the reply was lost (timeout, broken connection):
+   *     the job may or may not exist; adding again with the same custom id is safe
+   * @throws RedisOutOfMemoryException when Redis is full ({@code noeviction}): nothing written
+   * @throws RedisUnavailableException when Redis refused to serve the call right now
    */
   public Job<D> add(String name, D data, JobOptions opts) {
     return addBulk(List.of(new NewJob<>(name, data, opts))).get(0);
@@ -95,7 +100,9 @@ public final class Queue<D> implements AutoCloseable {
 
   /**
    * Adds many jobs with one script call per {@value #BULK_CHUNK} jobs (one round trip each).
-   * All jobs are validated and encoded before anything is sent; each chunk is atomic.
+   * All jobs are validated and encoded before anything is sent; each chunk is atomic. Errors are
+   * those of {@link #add(String, Object, JobOptions)}; when a chunk fails, the message says how
+   * many jobs of earlier chunks were added.
    */
   public List<Job<D>> addBulk(List<NewJob<D>> jobs) {
     if (jobs == null) {
@@ -122,19 +129,32 @@ public final class Queue<D> implements AutoCloseable {
       }
       String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
       String[] args = {ctx.keys.base(), Integer.toString(to - from)};
-      List<Object> ids;
-      if (replicas > 0) {
-        // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
-        RedisGateway.Replicated r = ctx.redis().evalWithBinaryReplicated(
-            ctx.scripts().addJobs, keys, args, MsgPack.packStrings(fields), replicas,
-            ctx.client.durableTimeout().toMillis());
-        ids = r.reply();
-        acknowledged = Math.min(acknowledged, r.acknowledged());
-        waitError = r.waitError() != null ? r.waitError() : waitError;
-      } else {
-        ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys, args,
-            MsgPack.packStrings(fields));
+      RedisGateway.Replicated r;
+      try {
+        r = addChunk(keys, args, fields, replicas);
+      } catch (RedisOutOfMemoryException e) {
+        throw new RedisOutOfMemoryException("queue " + ctx.name + ": add of " + (to - from)
+            + " job(s) refused" + (from > 0 ? " (the first " + from + " were added)" : "")
+            + ": " + e.getMessage(), e);
+      } catch (BullpenException e) {
+        if (RedisGateway.outcomeUnknown(e)) {
+          List<String> ids2 = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            ids2.add(jobs.get(i).opts().jobId());
+          }
+          throw new AddOutcomeUnknownException("queue " + ctx.name + ": the add of "
+              + describe(ids2) + " may or may not have been stored (" + e.getMessage() + ")"
+              + (from > 0 ? "; the first " + from + " job(s) were added" : "") + ". Adding"
+              + " again with the same custom jobId is safe: an existing id is never added"
+              + " twice" + (ids2.contains(null) ? "; jobs without a custom id may be added"
+              + " twice" : ""), ids2, e);
+        }
+        throw e;
       }
+      List<Object> ids = r.reply();
+      // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
+      acknowledged = Math.min(acknowledged, r.acknowledged());
+      waitError = r.waitError() != null ? r.waitError() : waitError;
       for (int i = from; i < to; i++) {
         String[] e = encoded.get(i);
         Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
@@ -154,6 +174,24 @@ public final class Queue<D> implements AutoCloseable {
           + " again is safe and waits again", added, acknowledged, replicas);
     }
     return out;
+  }
+
+  /** Runs addJobs for one chunk; without durable adds the WAIT part is "all acknowledged". */
+  private RedisGateway.Replicated addChunk(String[] keys, String[] args, String[] fields,
+      int replicas) {
+    if (replicas > 0) {
+      return ctx.redis().evalWithBinaryReplicated(ctx.scripts().addJobs, keys, args,
+          MsgPack.packStrings(fields), replicas, ctx.client.durableTimeout().toMillis());
+    }
+    return new RedisGateway.Replicated(ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys,
+        args, MsgPack.packStrings(fields)), Long.MAX_VALUE, null);
+  }
+
+  private static String describe(List<String> ids) {
+    if (ids.size() == 1) {
+      return ids.get(0) == null ? "a job (automatic id)" : "job '" + ids.get(0) + "'";
+    }
+    return ids.size() + " jobs";
   }
 
   private String[] encode(NewJob<D> job, long now, String field) {
