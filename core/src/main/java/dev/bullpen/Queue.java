@@ -92,10 +92,21 @@ public final class Queue<D> implements AutoCloseable {
     String[] e = encode(job, ctx.now(), "");
     String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
     String[] args = {ctx.keys.base(), "1"};
-    return ctx.redis().evalWithBinaryAsync(ctx.scripts().addJobs, keys, args,
-        MsgPack.packStrings(e)).thenApply(ids -> new Job<>(ctx, (String) ids.get(0),
-            Map.of("name", e[1], "data", e[2], "opts", e[3], "timestamp", e[4], "delay", e[5],
-                "priority", e[6]), dataType, null));
+    CompletableFuture<Job<D>> out = new CompletableFuture<>();
+    ctx.redis().evalWithBinaryAsync(ctx.scripts().addJobs, keys, args, MsgPack.packStrings(e))
+        .whenComplete((ids, failure) -> {
+          if (failure == null) {
+            out.complete(new Job<>(ctx, (String) ids.get(0), Map.of("name", e[1], "data", e[2],
+                "opts", e[3], "timestamp", e[4], "delay", e[5], "priority", e[6]), dataType,
+                null));
+          } else if (failure instanceof BullpenException) {
+            out.completeExceptionally(addFailure((BullpenException) failure, List.of(job), 0,
+                1));
+          } else {
+            out.completeExceptionally(failure);
+          }
+        });
+    return out;
   }
 
   /**
@@ -132,24 +143,8 @@ public final class Queue<D> implements AutoCloseable {
       RedisGateway.Replicated r;
       try {
         r = addChunk(keys, args, fields, replicas);
-      } catch (RedisOutOfMemoryException e) {
-        throw new RedisOutOfMemoryException("queue " + ctx.name + ": add of " + (to - from)
-            + " job(s) refused" + (from > 0 ? " (the first " + from + " were added)" : "")
-            + ": " + e.getMessage(), e);
       } catch (BullpenException e) {
-        if (RedisGateway.outcomeUnknown(e)) {
-          List<String> ids2 = new ArrayList<>();
-          for (int i = from; i < to; i++) {
-            ids2.add(jobs.get(i).opts().jobId());
-          }
-          throw new AddOutcomeUnknownException("queue " + ctx.name + ": the add of "
-              + describe(ids2) + " may or may not have been stored (" + e.getMessage() + ")"
-              + (from > 0 ? "; the first " + from + " job(s) were added" : "") + ". Adding"
-              + " again with the same custom jobId is safe: an existing id is never added"
-              + " twice" + (ids2.contains(null) ? "; jobs without a custom id may be added"
-              + " twice" : ""), ids2, e);
-        }
-        throw e;
+        throw addFailure(e, jobs, from, to);
       }
       List<Object> ids = r.reply();
       // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
@@ -192,6 +187,32 @@ public final class Queue<D> implements AutoCloseable {
       return ids.get(0) == null ? "a job (automatic id)" : "job '" + ids.get(0) + "'";
     }
     return ids.size() + " jobs";
+  }
+
+  /**
+   * What an add of {@code jobs[from, to)} fails with, given the client's translated failure: a
+   * refusal for a full Redis names the queue, a reply that never came is an unknown outcome.
+   */
+  private BullpenException addFailure(BullpenException e, List<NewJob<D>> jobs, int from,
+      int to) {
+    if (e instanceof RedisOutOfMemoryException) {
+      return new RedisOutOfMemoryException("queue " + ctx.name + ": add of " + (to - from)
+          + " job(s) refused" + (from > 0 ? " (the first " + from + " were added)" : "")
+          + ": " + e.getMessage(), e);
+    }
+    if (RedisGateway.outcomeUnknown(e)) {
+      List<String> ids = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        ids.add(jobs.get(i).opts().jobId());
+      }
+      return new AddOutcomeUnknownException("queue " + ctx.name + ": the add of "
+          + describe(ids) + " may or may not have been stored (" + e.getMessage() + ")"
+          + (from > 0 ? "; the first " + from + " job(s) were added" : "") + ". Adding"
+          + " again with the same custom jobId is safe: an existing id is never added"
+          + " twice" + (ids.contains(null) ? "; jobs without a custom id may be added"
+          + " twice" : ""), ids, e);
+    }
+    return e;
   }
 
   private String[] encode(NewJob<D> job, long now, String field) {

@@ -103,6 +103,21 @@ class AddOutcomeIT {
   }
 
   @Test
+  void asyncAddToAFrozenServerCompletesWithAnUnknownOutcome() throws Exception {
+    queue.addAsync("warm-up", Map.of()).get();
+    redis.pause();
+    CompletableFuture<Job<Object>> f = queue.addAsync("charge", Map.of("eur", 3),
+        JobOptions.builder().jobId("order-9").build());
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+        () -> f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    redis.resume();
+    assertThat(t).hasCauseInstanceOf(AddOutcomeUnknownException.class);
+    assertThat(((AddOutcomeUnknownException) t.getCause()).jobIds()).containsExactly("order-9");
+    assertThat(t.getCause()).hasMessageContaining("queue " + name)
+        .hasMessageContaining("same custom jobId is safe");
+  }
+
+  @Test
   void refusedAddIsNotUnknown() {
     redis.command("ACL", "SETUSER", "nowrite-" + name, "on", ">pw", "~*", "+@all", "-evalsha",
         "-eval");
