@@ -91,7 +91,10 @@ final class JobLedger implements AutoCloseable {
     this(queue, redisUri, "bull");
   }
 
-  /** Keeps every event of the test (BullMQ's default cap of 10,000 would trim them). */
+  /**
+   * Keeps every event of the test (BullMQ's default cap of 10,000 would trim them); call it
+   * again after Redis lost its data.
+   */
   void raiseEventsCap() {
     conn.sync().hset(metaKey, "opts.maxLenEvents", "100000000");
   }
@@ -101,12 +104,17 @@ final class JobLedger implements AutoCloseable {
    * An add that throws is counted as unknown and rethrown.
    */
   Job<Object> add(String name, JobOptions opts) {
+    return add(queue, name, opts);
+  }
+
+  /** Like {@link #add(String, JobOptions)}, through another client's handle on the queue. */
+  Job<Object> add(Queue<Object> via, String name, JobOptions opts) {
     long n = seq.incrementAndGet();
     Map<String, Object> data = new HashMap<>();
     data.put("n", n);
     Job<Object> job;
     try {
-      job = queue.add(name, data, opts);
+      job = via.add(name, data, opts);
     } catch (RuntimeException e) {
       unknown.incrementAndGet();
       throw e;
@@ -145,7 +153,6 @@ final class JobLedger implements AutoCloseable {
     goneWithRedis.addAndGet(accepted.size());
     accepted.keySet().forEach(runs::remove);
     accepted.clear();
-    raiseEventsCap();
   }
 
   /** The id of the job with ledger key {@code n} (current epoch). */
