@@ -7,6 +7,7 @@ import dev.bullpen.Queue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -81,8 +82,9 @@ final class JobLedger implements AutoCloseable {
     this.queue = queue;
     this.eventsKey = prefix + ":" + queue.name() + ":events";
     this.metaKey = prefix + ":" + queue.name() + ":meta";
-    this.client = RedisClient.create(redisUri);
-    this.client.setDefaultTimeout(Duration.ofSeconds(5));
+    RedisURI uri = RedisURI.create(redisUri);
+    uri.setTimeout(Duration.ofSeconds(5));
+    this.client = RedisClient.create(uri);
     this.conn = client.connect();
     raiseEventsCap();
   }

@@ -87,7 +87,7 @@ class RedisPauseIT {
       await().atMost(WAIT).until(() -> load.added() >= 200 && worker.activeCount() > 0);
 
       long pausedAt = System.nanoTime();
-      ledger.fault(worker.activeCount() > 0 ? 4 : 0);
+      ledger.fault(RedisRestartIT.options().concurrency());
       Runnable end = pause.begin(redis);
       long t0 = System.nanoTime();
       assertThatThrownBy(() -> queue.getJobCounts()).isInstanceOf(RedisUnavailableException.class)
