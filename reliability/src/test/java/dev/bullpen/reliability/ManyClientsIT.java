@@ -1,6 +1,7 @@
 package dev.bullpen.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.Job;
@@ -111,7 +112,7 @@ class ManyClientsIT {
 
         swarm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         long k0 = System.nanoTime();
-        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
             .until(() -> Measure.openDescriptors() <= before.fds + 20);
         long releasedMs = Report.msSince(k0);
         Measure after = Measure.take(redis);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.JobOptions;
+import dev.bullpen.JobState;
 import dev.bullpen.Queue;
 import dev.bullpen.RedisUnavailableException;
 import dev.bullpen.Worker;
@@ -20,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Redis stops answering for 4 s while a producer adds and a worker processes: the process is
@@ -138,7 +139,7 @@ class RedisPauseIT {
       assertThat(slowestStatusMs[0]).isLessThan(TIMEOUT.toMillis() + MARGIN_MS);
       assertThat(load.failures()).isNotEmpty().allSatisfy(f ->
           assertThat(f.error()).isInstanceOf(RedisUnavailableException.class));
-      assertThat(stale.get().state()).isEqualTo(dev.bullpen.JobState.DELAYED);
+      assertThat(stale.get().state()).isEqualTo(JobState.DELAYED);
       assertThat(stale.get().age()).isPositive();
     }
   }

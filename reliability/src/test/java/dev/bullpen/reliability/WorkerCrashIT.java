@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.Job;
+import dev.bullpen.JobState;
 import dev.bullpen.Queue;
 import dev.bullpen.Worker;
+import dev.bullpen.WorkerListener;
 import dev.bullpen.WorkerOptions;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.RedisTest;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,18 +59,18 @@ class WorkerCrashIT {
       assertThat(inFlight).as("jobs in the killed worker's handlers").isNotEmpty();
       assertThat(queue.getJobCounts().active()).isPositive();
 
-      Set<String> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Set<String> stalled = ConcurrentHashMap.newKeySet();
       Worker<Object> rescuer = bp.worker(q, Object.class, (Job<Object> job) -> {
         ledger.ran(JobLedger.key(job));
         return null;
       }, WorkerOptions.builder().concurrency(8).stalledInterval(Duration.ofMillis(500)).build());
-      rescuer.addListener(new dev.bullpen.WorkerListener<>() {
+      rescuer.addListener(new WorkerListener<>() {
         @Override
         public void onStalled(String jobId) {
           stalled.add(jobId);
         }
       });
-      Set<String> inFlightIds = idsOf(queue, ledger, inFlight);
+      Set<String> inFlightIds = idsOf(ledger, inFlight);
       await().atMost(WAIT).until(() -> inFlightIds.stream().allMatch(id -> isCompleted(queue, id)));
       long recoveredMs = Report.msSince(killedAt);
       await().atMost(WAIT).until(() -> queue.getJobCounts().unfinished() == 0);
@@ -115,7 +118,7 @@ class WorkerCrashIT {
           return null;
         }, WorkerOptions.builder().concurrency(8).stalledInterval(Duration.ofMillis(500))
             .build());
-        Set<String> frozenIds = idsOf(queue, ledger, frozenKeys);
+        Set<String> frozenIds = idsOf(ledger, frozenKeys);
         await().atMost(WAIT).until(() -> frozenIds.stream().allMatch(id -> isCompleted(queue, id)));
         long reRunMs = Report.msSince(frozenAt);
         await().atMost(WAIT).until(() -> queue.getJobCounts().unfinished() == 0);
@@ -153,10 +156,10 @@ class WorkerCrashIT {
   }
 
   private static boolean isCompleted(Queue<Object> queue, String id) {
-    return queue.getState(id) == dev.bullpen.JobState.COMPLETED;
+    return queue.getState(id) == JobState.COMPLETED;
   }
 
-  static Set<String> idsOf(Queue<Object> queue, JobLedger ledger, Set<Long> keys) {
+  static Set<String> idsOf(JobLedger ledger, Set<Long> keys) {
     Set<String> ids = new HashSet<>();
     for (long n : keys) {
       ids.add(ledger.idOf(n));
