@@ -92,19 +92,32 @@ public final class Queue<D> implements AutoCloseable {
       }
       String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
       String[] args = {ctx.keys.base(), Integer.toString(to - from)};
-      List<Object> ids;
-      if (replicas > 0) {
-        // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
-        RedisGateway.Replicated r = ctx.redis().evalWithBinaryReplicated(
-            ctx.scripts().addJobs, keys, args, MsgPack.packStrings(fields), replicas,
-            ctx.client.durableTimeout().toMillis());
-        ids = r.reply();
-        acknowledged = Math.min(acknowledged, r.acknowledged());
-        waitError = r.waitError() != null ? r.waitError() : waitError;
-      } else {
-        ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys, args,
-            MsgPack.packStrings(fields));
+      RedisGateway.Replicated r;
+      try {
+        r = addChunk(keys, args, fields, replicas);
+      } catch (RedisOutOfMemoryException e) {
+        throw new RedisOutOfMemoryException("queue " + ctx.name + ": add of " + (to - from)
+            + " job(s) refused" + (from > 0 ? " (the first " + from + " were added)" : "")
+            + ": " + e.getMessage(), e);
+      } catch (BullpenException e) {
+        if (RedisGateway.outcomeUnknown(e)) {
+          List<String> ids2 = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            ids2.add(jobs.get(i).opts().jobId());
+          }
+          throw new AddOutcomeUnknownException("queue " + ctx.name + ": the add of "
+              + describe(ids2) + " may or may not have been stored (" + e.getMessage() + ")"
+              + (from > 0 ? "; the first " + from + " job(s) were added" : "") + ". Adding"
+              + " again with the same custom jobId is safe: an existing id is never added"
+              + " twice" + (ids2.contains(null) ? "; jobs without a custom id may be added"
+              + " twice" : ""), ids2, e);
+        }
+        throw e;
       }
+      List<Object> ids = r.reply();
+      // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
+      acknowledged = Math.min(acknowledged, r.acknowledged());
+      waitError = r.waitError() != null ? r.waitError() : waitError;
       for (int i = from; i < to; i++) {
         String[] e = encoded.get(i);
         Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
@@ -124,6 +137,24 @@ public final class Queue<D> implements AutoCloseable {
           + " again is safe and waits again", added, acknowledged, replicas);
     }
     return out;
+  }
+
+  /** Runs addJobs for one chunk; without durable adds the WAIT part is "all acknowledged". */
+  private RedisGateway.Replicated addChunk(String[] keys, String[] args, String[] fields,
+      int replicas) {
+    if (replicas > 0) {
+      return ctx.redis().evalWithBinaryReplicated(ctx.scripts().addJobs, keys, args,
+          MsgPack.packStrings(fields), replicas, ctx.client.durableTimeout().toMillis());
+    }
+    return new RedisGateway.Replicated(ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys,
+        args, MsgPack.packStrings(fields)), Long.MAX_VALUE, null);
+  }
+
+  private static String describe(List<String> ids) {
+    if (ids.size() == 1) {
+      return ids.get(0) == null ? "a job (automatic id)" : "job '" + ids.get(0) + "'";
+    }
+    return ids.size() + " jobs";
   }
 
   private String[] encode(NewJob<D> job, long now, String field) {
