@@ -23,9 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Redis restarts under load (a producer adding, a worker processing). Without persistence the
- * restart wipes Redis: producers get clear errors while it is down, and producers and workers
- * carry on by themselves afterwards (reporting the data loss itself is the library's job and is
- * tested with that feature). With AOF, redis-server is SIGKILLed: every accepted job survives.
+ * restart wipes Redis: producers get clear errors while it is down, the client reports the loss
+ * of Redis data ({@code Bullpen.redisDataLost()}), and producers and workers carry on by
+ * themselves afterwards. With AOF, redis-server is SIGKILLed: every accepted job survives and no
+ * loss is reported.
  * Each test starts its own server, since it kills it.
  */
 class RedisRestartIT {
@@ -38,7 +39,7 @@ class RedisRestartIT {
     String q = TestNames.uniqueQueue("restart");
     try (RedisServer redis = RedisServer.start();
         Bullpen bp = Bullpen.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(1))
-            .build();
+            .dataLossCheckInterval(Duration.ofMillis(500)).build();
         JobLedger ledger = new JobLedger(bp.queue(q), redis.uri());
         Load load = new Load(ledger, List.of(bp.queue(q)), 2)) {
       Queue<Object> queue = bp.queue(q);
@@ -63,6 +64,7 @@ class RedisRestartIT {
       await().atMost(WAIT).until(() -> queue.getJobCounts().unfinished() == 0);
       worker.close();
 
+      await().atMost(WAIT).until(bp::redisDataLost);
       List<Load.FailedAdd> failures = load.failures();
       assertThat(failures).isNotEmpty().allSatisfy(f -> {
         assertThat(f.error()).isInstanceOf(RedisUnavailableException.class);
@@ -73,6 +75,7 @@ class RedisRestartIT {
       extra.put("failedAdds", failures.size());
       extra.put("errorKinds", kinds(failures));
       extra.put("longestFailedAddMs", load.longestFailureAfterMs(downAt));
+      extra.put("dataLossReported", bp.redisDataLost());
       extra.put("producerBackAfterRestartMs", producerBackMs);
       extra.put("workerBackAfterRestartMs", workerBackMs);
       Report.print("redis restart without persistence", outcome, extra);
@@ -90,7 +93,7 @@ class RedisRestartIT {
     try (RedisServer redis = RedisServer.builder()
             .arg("--appendonly", "yes", "--appendfsync", fsync).start();
         Bullpen bp = Bullpen.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(1))
-            .build();
+            .dataLossCheckInterval(Duration.ofMillis(500)).build();
         JobLedger ledger = new JobLedger(bp.queue(q), redis.uri());
         Load load = new Load(ledger, List.of(bp.queue(q), bp.queue(q)), 1)) {
       Queue<Object> queue = bp.queue(q);
@@ -104,7 +107,8 @@ class RedisRestartIT {
       long acceptedAtKill = load.added();
       redis.restart();
       long upAt = System.nanoTime();
-      await().atMost(WAIT).until(() -> load.acksAfter(upAt) >= 100);
+      await().atMost(WAIT).until(() -> load.acksAfter(upAt) >= 100
+          && load.firstRunAfterMs(upAt) >= 0);
       long producerBackMs = load.firstAckAfterMs(killedAt);
       long workerBackMs = load.firstRunAfterMs(upAt);
       load.stop();
@@ -120,8 +124,10 @@ class RedisRestartIT {
       extra.put("producerBackAfterKillMs", producerBackMs);
       extra.put("workerBackAfterRestartMs", workerBackMs);
       extra.put("drainedAfterKillMs", drainedMs);
+      extra.put("dataLossReported", bp.redisDataLost());
       Report.print("redis SIGKILL with AOF appendfsync " + fsync, outcome, extra);
       outcome.assertHolds();
+      assertThat(bp.redisDataLost()).as("AOF kept the data: no loss to report").isFalse();
       assertThat(outcome.completed()).isEqualTo(outcome.accepted());
       assertThat(outcome.accepted()).isGreaterThanOrEqualTo(acceptedAtKill);
     }

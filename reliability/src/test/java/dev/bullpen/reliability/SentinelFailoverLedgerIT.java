@@ -76,6 +76,7 @@ class SentinelFailoverLedgerIT {
       extra.put("producerBackAfterKillMs", producerBackMs);
       extra.put("workerBackAfterKillMs", workerBackMs);
       extra.put("drainedAfterKillMs", drainedMs);
+      extra.put("dataLossReported", bp.redisDataLost());
       Report.print("sentinel failover (master SIGKILL, durable adds)", outcome, extra);
       outcome.assertHolds();
       assertThat(outcome.completed()).isEqualTo(outcome.accepted());
