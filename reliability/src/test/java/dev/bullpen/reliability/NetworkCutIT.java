@@ -130,7 +130,7 @@ class NetworkCutIT {
       extra.put("directAddsDuringCut", directAcksDuringCut);
       extra.put("statusStaleAfterMs", staleAfterMs);
       extra.put("slowestStatusAnswerMs", slowestStatusMs[0]);
-      extra.put("lateCompletionsRejected", rejected.get());
+      extra.put("lockErrorsReported", rejected.get());
       extra.put("cutOffWorkerBackMs", workerBackMs);
       extra.put("cutOffCallsBackMs", producerBackMs);
       extra.put("statusFreshAfterMs", statusFreshMs);

@@ -138,7 +138,7 @@ class WorkerCrashIT {
         long rejected = child.errors().stream().filter(e -> e.contains("lock")).count();
         Report.print("worker SIGSTOP longer than the lock", outcome, Map.of(
             "concurrency", concurrency, "frozenInHandlers", frozenKeys.size(),
-            "reRunElsewhereMs", reRunMs, "lateCompletionsRejected", rejected,
+            "reRunElsewhereMs", reRunMs, "lockErrorsReported", rejected,
             "lockLostReported", child.lockLost().size()));
         outcome.assertHolds();
         assertThat(outcome.completed()).isEqualTo(200);
