@@ -28,7 +28,7 @@ class DoctorCommandIT {
       assertThat(run.out()).containsPattern("CRITICAL +eviction-policy +maxmemory-policy is"
           + " allkeys-lru").contains("-> CONFIG SET maxmemory-policy noeviction")
           .containsPattern("WARNING +auth +Redis has no password")
-          .contains("alerts firing now:").containsPattern("WARNING +redis-eviction-policy")
+          .contains("alerts firing now:").containsPattern("CRITICAL +redis-eviction-policy")
           .contains("worst: critical");
     }
   }

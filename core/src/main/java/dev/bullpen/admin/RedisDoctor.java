@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@code ACL DRYRUN} per dangerous command on Redis 7). Checks the configured user may not run
  * (an ACL user without {@code ACL} or {@code CONFIG}) are reported as not verified rather than
  * failed. {@link RedisMonitor#findings()} runs the doctor periodically and caches its findings.
+ *
+ * <p>ACL: with the least-privilege user of {@code docs/redis-acl.md}, add
+ * {@code +command|info +acl|whoami} for the doctor, and {@code +acl|dryrun} so that it can
+ * verify the dangerous commands ({@code +config|get} and {@code +acl|getuser} are optional: the
+ * checks that need them fall back or report "not verified").
  */
 public final class RedisDoctor {
   private static final Logger LOG = LoggerFactory.getLogger(RedisDoctor.class);
@@ -196,7 +201,7 @@ public final class RedisDoctor {
       out.add(ok("eviction-policy", "maxmemory-policy is noeviction"));
     } else {
       boolean all = policy.startsWith("allkeys");
-      out.add(new Finding("eviction-policy", all ? HealthLevel.CRITICAL : HealthLevel.WARNING,
+      out.add(new Finding("eviction-policy", HealthLevel.CRITICAL,
           "maxmemory-policy is " + policy + ": under memory pressure Redis "
               + (all ? "evicts any key" : "evicts keys with an expiry (job locks among them)")
               + ", and jobs get lost or run twice.",
@@ -284,13 +289,13 @@ public final class RedisDoctor {
     }
     if (nopass) {
       out.add(new Finding("auth", HealthLevel.WARNING, "Redis has no password: anyone who"
-          + " reaches its port can read, change or delete every job.", "Set requirepass, or"
-          + " better an ACL user for Bullpen (ACL SETUSER bullpen on >secret ~* &* +@all"
-          + " -@dangerous +info), and put it in the URI: redis://bullpen:secret@host:6379."));
+          + " reaches its port can read, change or delete every job.", "Create an ACL user for"
+          + " Bullpen with the least-privilege rule in docs/redis-acl.md (or at least set"
+          + " requirepass), and put it in the URI: redis://bullpen:secret@host:6379."));
     } else {
       out.add(new Finding("auth", HealthLevel.GOOD, "connected as the default user with"
-          + " requirepass.", "An ACL user for Bullpen without dangerous commands limits what a"
-          + " leaked password can do."));
+          + " requirepass.", "An ACL user with the least-privilege rule in docs/redis-acl.md"
+          + " limits what a leaked password can do."));
     }
     return user;
   }
@@ -313,7 +318,7 @@ public final class RedisDoctor {
     if (user == null || InfoText.compareVersions(s.version(), "7.0.0") < 0) {
       out.add(new Finding("dangerous-commands", HealthLevel.GOOD, "could not verify whether"
           + " the user may run " + names + " (needs Redis 7's ACL DRYRUN).", "Give Bullpen an"
-          + " ACL user with -@dangerous +info."));
+          + " ACL user with the least-privilege rule in docs/redis-acl.md."));
       return;
     }
     List<String> reachable = new ArrayList<>();
@@ -331,8 +336,8 @@ public final class RedisDoctor {
       } catch (BullpenException e) {
         out.add(new Finding("dangerous-commands", HealthLevel.GOOD, "could not verify whether"
             + " user '" + user + "' may run " + names + ": ACL DRYRUN was refused ("
-            + e.getMessage() + ").", "Check the user's ACL by hand (ACL GETUSER " + user
-            + "); it should exclude @dangerous except INFO."));
+            + e.getMessage() + ").", "Allow the user +acl|dryrun, or check its ACL by hand"
+            + " (ACL GETUSER " + user + ") against docs/redis-acl.md."));
         return;
       }
       if ("OK".equals(answer)) {
@@ -344,8 +349,8 @@ public final class RedisDoctor {
     } else {
       out.add(new Finding("dangerous-commands", HealthLevel.WARNING, "user '" + user
           + "' may run " + String.join(", ", reachable) + ": a bug or a leaked password can"
-          + " wipe or reconfigure the server.", "Connect as an ACL user without them, e.g."
-          + " ACL SETUSER bullpen on >secret ~* &* +@all -@dangerous +info"));
+          + " wipe or reconfigure the server.", "Connect as an ACL user without them: the"
+          + " least-privilege rule in docs/redis-acl.md."));
     }
   }
 

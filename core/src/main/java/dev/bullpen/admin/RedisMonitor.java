@@ -46,6 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * doctor at most once per {@linkplain Builder#doctorInterval doctor interval} (default 5 min,
  * about fifteen commands). The client figures cost nothing in Redis.
  *
+ * <p>ACL: with the least-privilege user of {@code docs/redis-acl.md}, add
+ * {@code +memory|usage +xlen} for the queue estimates and what {@link RedisDoctor} lists.
+ *
  * <h2>Implementation notes</h2>
  * The state of the last refresh is one immutable {@code State} in a volatile field. A reader
  * whose state is younger than the interval returns it. Otherwise exactly one reader (the one
@@ -331,6 +334,12 @@ public final class RedisMonitor implements MeterBinder {
           a.threshold(), since));
     }
     firingSince.keySet().retainAll(firing);
+    // the client's own findings (a loss of Redis data it noticed), unless a rule here covers it
+    for (Alert a : bullpen.redisAlerts()) {
+      if (!firing.contains(a.rule())) {
+        out.add(a);
+      }
+    }
     return List.copyOf(out);
   }
 
