@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       StatsCommand.class,
       AddCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -60,7 +60,7 @@ class ServeCommandIT {
         "--token", token, "--worker", q + "=" + EchoHandler.class.getName() + ":2",
         "--exit-after", "5");
     String base = run.baseUrl();
-    assertThat(run.out().toString()).contains("writes: need the API token",
+    assertThat(run.out().toString()).contains("access: bearer tokens api-token:admin",
         "worker: queue " + q + ", " + EchoHandler.class.getName() + ", concurrency 2");
 
     assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))).statusCode())
@@ -91,6 +91,43 @@ class ServeCommandIT {
     CliRun shortToken = CliRun.of("serve", "--redis", redis.uri(), "--token", "short");
     assertThat(shortToken.exitCode()).isEqualTo(Main.USAGE);
     assertThat(shortToken.err()).contains("apiToken must be at least 16 characters");
+  }
+
+  @Test
+  void serveRefusesToStartWithoutCredentialsOrWithOpenModeOffLoopback(RedisServer redis) {
+    CliRun none = CliRun.of("serve", "--redis", redis.uri(), "--port", "0");
+    assertThat(none.exitCode()).as(none.err()).isEqualTo(Main.USAGE);
+    assertThat(none.err()).contains("refusing to start without credentials");
+    CliRun wide = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--host", "0.0.0.0");
+    assertThat(wide.exitCode()).as(wide.err()).isEqualTo(Main.USAGE);
+    assertThat(wide.err()).contains("loopback address only");
+    CliRun badGrant = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--grant",
+        "ci:root:sha256:00");
+    assertThat(badGrant.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(badGrant.err()).contains("viewer, operator or admin");
+  }
+
+  @Test
+  void aTokenMadeByTheTokenCommandOpensAServeStartedWithItsGrant(RedisServer redis)
+      throws Exception {
+    CliRun made = CliRun.of("token", "--name", "ci", "--role", "operator");
+    assertThat(made.exitCode()).as(made.err()).isZero();
+    Matcher t = Pattern.compile("token: (\\S+)").matcher(made.out());
+    Matcher g = Pattern.compile("grant: (ci:operator:sha256:[0-9a-f]{64})").matcher(made.out());
+    assertThat(t.find() && g.find()).as(made.out()).isTrue();
+    String q = TestNames.uniqueQueue("serve-grant");
+    Running run = start("serve", "--redis", redis.uri(), "--host", "127.0.0.1", "--port", "0",
+        "--grant", g.group(1), "--exit-after", "5");
+    String base = run.baseUrl();
+    assertThat(run.out().toString()).contains("access: bearer tokens ci:operator");
+    HttpRequest.Builder add = HttpRequest.newBuilder(URI.create(base + "/api/queues/" + q
+        + "/jobs")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"hi\"}"));
+    assertThat(send(add).statusCode()).isEqualTo(401);
+    HttpResponse<String> added = send(add.header("Authorization", "Bearer " + t.group(1)));
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+    assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
   }
 
   @Test

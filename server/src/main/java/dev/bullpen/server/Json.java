@@ -1,6 +1,8 @@
 package dev.bullpen.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,6 +18,17 @@ final class Json {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
+
+  /**
+   * A mapper for request bodies: nesting at most {@code maxDepth} deep, no string or number
+   * longer than the body limit allows, so a hostile body costs bounded work.
+   */
+  static ObjectMapper requestMapper(int maxDepth, int maxStringLength) {
+    JsonFactory f = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(maxDepth).maxStringLength(maxStringLength).maxNumberLength(100)
+        .maxNameLength(Math.min(maxStringLength, 50_000)).build()).build();
+    return new ObjectMapper(f);
+  }
 
   /**
    * A job view as the API shows it. Fresh views carry no time of answer, so the same job
