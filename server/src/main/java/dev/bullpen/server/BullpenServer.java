@@ -74,6 +74,7 @@ public final class BullpenServer implements AutoCloseable {
   private final ServerOptions opts;
   private final RouteTable routes;
   private final JobTokens jobTokens;
+  private final JobRoutes jobRoutes;
   private volatile ServerConnector connector;
 
   private BullpenServer(Bullpen bullpen, JobStatusService status, boolean ownsStatus,
@@ -92,6 +93,7 @@ public final class BullpenServer implements AutoCloseable {
     this.jobTokens = JobTokens.of(secret);
     this.routes = new RouteTable(new AccessControl(opts, jobTokens));
     JobRoutes jobs = new JobRoutes(bullpen, status, opts, jobTokens);
+    this.jobRoutes = jobs;
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
     String jobPage = resource("job.html");
@@ -283,6 +285,11 @@ public final class BullpenServer implements AutoCloseable {
   /** Every route with the role it needs (for tests that walk all routes). */
   List<RouteTable.Route> routes() {
     return routes.routes();
+  }
+
+  /** Long polls waiting now (for tests of the cap). */
+  int waitingLongPolls() {
+    return jobRoutes.waitingLongPolls();
   }
 
   /** The status service answering the job endpoints. */
