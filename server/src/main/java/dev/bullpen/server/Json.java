@@ -3,6 +3,8 @@ package dev.bullpen.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,13 +23,16 @@ final class Json {
 
   /**
    * A mapper for request bodies: nesting at most {@code maxDepth} deep, no string or number
-   * longer than the body limit allows, so a hostile body costs bounded work.
+   * longer than the body limit allows, so a hostile body costs bounded work; duplicate keys and
+   * text after the value are errors.
    */
   static ObjectMapper requestMapper(int maxDepth, int maxStringLength) {
     JsonFactory f = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
         .maxNestingDepth(maxDepth).maxStringLength(maxStringLength).maxNumberLength(100)
-        .maxNameLength(Math.min(maxStringLength, 50_000)).build()).build();
-    return new ObjectMapper(f);
+        .maxNameLength(Math.min(maxStringLength, 50_000)).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    // Trailing text after the object would be silently ignored otherwise.
+    return new ObjectMapper(f).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /**
