@@ -35,7 +35,7 @@ public enum Role {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The role a token may carry, from its word ({@code viewer}, {@code operator}, {@code admin}). */
+  /** The role a token may carry, from its word: {@code viewer}, {@code operator}, {@code admin}. */
   public static Role ofTokenWord(String word) {
     if (word != null) {
       switch (word.trim().toLowerCase(java.util.Locale.ROOT)) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class HostileInputIT {
   /** Raw path segments (already percent-encoded where a client would have to). */
   static final List<String> HOSTILE_SEGMENTS = List.of("*", "a*b", "q%3F", "%5Bab%5D",
-      "%7Btag%7D", "a:b", "a%3Ab", "%2E%2E", "%2E", "a%2Fb", "a%5Cb", "x".repeat(1100), "%00", "a%0Ab",
+      "%7Btag%7D", "a:b", "a%3Ab", "%2E%2E", "%2E", "a%2Fb", "a%5Cb", "x".repeat(1100), "%00",
+      "a%0Ab",
       "a%0D%0Ab", "%E2%80%AE", "%FF%FE", "%ED%A0%80", "%C0%AF", "%09", "%7F", "a%7Db");
   private static final String ADMIN = "Bearer " + Secured.ADMIN;
 
