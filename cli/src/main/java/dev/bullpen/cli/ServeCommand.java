@@ -89,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    List<WorkerSpec> specs = new ArrayList<>();
+    for (String w : workers) {
+      specs.add(WorkerSpec.parse(w));
+    }
     String apiToken = token != null ? token : blankToNull(System.getenv(TOKEN_ENV));
     ServerOptions options;
     try {
@@ -104,10 +108,6 @@ final class ServeCommand implements Callable<Integer> {
       BullpenServer.checkOptions(options);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage(), e);
-    }
-    List<WorkerSpec> specs = new ArrayList<>();
-    for (String w : workers) {
-      specs.add(WorkerSpec.parse(w));
     }
     PrintWriter out = spec.commandLine().getOut();
     String uri = redis.resolve();

@@ -72,9 +72,16 @@ class ServeCommandIT {
     assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
     String location = added.headers().firstValue("Location").orElseThrow();
     await().atMost(Duration.ofSeconds(10)).until(() -> send(HttpRequest.newBuilder(
-        URI.create(base + location))).body().contains("\"state\":\"completed\""));
-    assertThat(send(HttpRequest.newBuilder(URI.create(base + location))).body())
+        URI.create(base + location)).header("Authorization", "Bearer " + token)).body()
+        .contains("\"state\":\"completed\""));
+    Matcher signed = Pattern.compile("\"statusUrl\":\"([^\"]+)\"").matcher(added.body());
+    assertThat(signed.find()).as(added.body()).isTrue();
+    String statusUrl = signed.group(1);
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + statusUrl))).body())
+        .as("the signed status link needs no role token")
         .contains("\"returnValue\":{\"echo\":{\"n\":1}}");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + location))).statusCode())
+        .isEqualTo(401);
 
     assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
   }
