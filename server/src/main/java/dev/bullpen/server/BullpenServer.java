@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Bullpen bullpen = Bullpen.connect("redis://localhost:6379");
  *      BullpenServer server = BullpenServer.start(bullpen, ServerOptions.builder()
- *          .port(8080).apiToken(System.getenv("BULLPEN_API_TOKEN")).build())) {
- *   System.out.println("job page: " + server.jobPageUrl("videos", "42"));
+ *          .port(8080).tokens(System.getenv("BULLPEN_TOKENS"))
+ *          .jobTokenSecret(System.getenv("BULLPEN_JOB_TOKEN_SECRET")).build())) {
+ *   // a link for the person waiting for job 42: no role token needed
+ *   System.out.println("job page: " + server.signedJobUrl("videos", "42", Duration.ofDays(1)));
  *   ...
  * }
  * }</pre>
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/queues/{queue}/jobs/{id}}: the job's view with {@code ETag};
  *       {@code If-None-Match} → 304; {@code ?waitForChange=30s} waits for a change (long poll).
  *   <li>{@code GET /api/queues/{queue}/jobs/{id}/events}: Server-Sent Events until it finishes.
+ *   <li>{@code GET /api/queues/{queue}/jobs/{id}/events-url}: a short-lived signed URL of the
+ *       event stream, for pages (EventSource cannot send an Authorization header).
  *   <li>{@code GET /api/queues/{queue}/jobs/{id}/logs}: the newest log rows.
  *   <li>{@code POST /api/queues/{queue}/jobs/{id}/retry}, {@code DELETE …/jobs/{id}}.
  *   <li>{@code GET /jobs/{queue}/{id}}: the job page a person watches.

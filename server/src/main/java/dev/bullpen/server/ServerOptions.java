@@ -43,11 +43,13 @@ public final class ServerOptions {
   public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 8 * 1024;
   /** Deepest nesting of arrays and objects in a request body. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 64;
-  /** Requests per second one client IP may sustain, and its burst. */
+  /** Requests per second one client IP may sustain. */
   public static final double DEFAULT_IP_RATE_PER_SECOND = 50;
+  /** Requests one client IP may make at once. */
   public static final int DEFAULT_IP_BURST = 200;
-  /** Requests per second one token (role or job token) may sustain, and its burst. */
+  /** Requests per second one token (role or job token) may sustain. */
   public static final double DEFAULT_TOKEN_RATE_PER_SECOND = 100;
+  /** Requests one token may make at once. */
   public static final int DEFAULT_TOKEN_BURST = 500;
   /** Lifetime of the job tokens the server hands out with an added job. */
   public static final Duration DEFAULT_JOB_TOKEN_TTL = Duration.ofHours(24);
@@ -198,6 +200,7 @@ public final class ServerOptions {
     return ipRate;
   }
 
+  /** Requests one client IP may make at once before the rate applies. */
   public int ipBurst() {
     return ipBurst;
   }
@@ -207,18 +210,22 @@ public final class ServerOptions {
     return tokenRate;
   }
 
+  /** Requests one token may make at once before the rate applies. */
   public int tokenBurst() {
     return tokenBurst;
   }
 
+  /** Long polls waiting at once at most; more are answered 503 with Retry-After. */
   public int maxLongPolls() {
     return maxLongPolls;
   }
 
+  /** Largest request line plus headers; bigger requests are answered 431. */
   public int maxRequestHeaderBytes() {
     return maxRequestHeaderBytes;
   }
 
+  /** Deepest nesting of arrays and objects accepted in a request body. */
   public int maxJsonDepth() {
     return maxJsonDepth;
   }
@@ -437,6 +444,7 @@ public final class ServerOptions {
       return this;
     }
 
+    /** Long polls waiting at once at most (at least 1); more get 503. */
     public Builder maxLongPolls(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("maxLongPolls must be at least 1, got " + n);
