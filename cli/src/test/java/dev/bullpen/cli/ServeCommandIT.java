@@ -116,6 +116,17 @@ class ServeCommandIT {
   }
 
   @Test
+  void openModeListensOnLoopbackByItselfAndSaysSoLoudly(RedisServer redis) throws Exception {
+    Running run = start("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--exit-after", "3");
+    String base = run.baseUrl(); // open mode off loopback would have refused to start
+    assertThat(run.out().toString()).contains("access: OPEN to anyone on this machine");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/queues"))).statusCode())
+        .isEqualTo(200);
+    assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
+  }
+
+  @Test
   void aTokenMadeByTheTokenCommandOpensAServeStartedWithItsGrant(RedisServer redis)
       throws Exception {
     CliRun made = CliRun.of("token", "--name", "ci", "--role", "operator");
