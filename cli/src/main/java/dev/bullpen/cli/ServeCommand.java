@@ -50,6 +50,8 @@ final class ServeCommand implements Callable<Integer> {
   static final String TOKEN_ENV = "BULLPEN_API_TOKEN";
   static final String TOKENS_ENV = "BULLPEN_TOKENS";
   static final String SECRET_ENV = "BULLPEN_JOB_TOKEN_SECRET";
+  private static final Pattern RATE =
+      Pattern.compile("(\\d{1,7}(?:\\.\\d{1,3})?)(?::(\\d{1,7}))?");
   private static final Pattern WORKER = Pattern.compile("([^=]+)=([\\w.$]+)(?::(\\d+))?");
 
   @Spec CommandSpec spec;
@@ -78,6 +80,16 @@ final class ServeCommand implements Callable<Integer> {
           + " (listens on 127.0.0.1).")
   boolean open;
 
+  @Option(names = "--trust-forwarded-for",
+      description = "Behind a reverse proxy that appends X-Forwarded-For: rate-limit and audit"
+          + " by its last address instead of the proxy's.")
+  boolean trustForwardedFor;
+
+  @Option(names = "--rate-limit", paramLabel = "PER_SECOND[:BURST]",
+      description = "Requests per client IP per second, and burst (default: "
+          + "50:200; 0 turns it off).")
+  String rateLimit;
+
   @Option(names = "--worker", paramLabel = "QUEUE=CLASS[:N]",
       description = "Also run a worker: handler class for the queue, N jobs at once"
           + " (default 1). Repeatable.")
@@ -100,7 +112,18 @@ final class ServeCommand implements Callable<Integer> {
           .host(host != null ? host : open ? "127.0.0.1" : ServerOptions.DEFAULT_HOST)
           .port(port).apiToken(apiToken).openMode(open)
           .tokens(System.getenv(TOKENS_ENV))
-          .jobTokenSecret(blankToNull(System.getenv(SECRET_ENV)));
+          .jobTokenSecret(blankToNull(System.getenv(SECRET_ENV)))
+          .trustForwardedFor(trustForwardedFor);
+      if (rateLimit != null) {
+        Matcher m = RATE.matcher(rateLimit.trim());
+        if (!m.matches()) {
+          throw new IllegalArgumentException("--rate-limit must look like 50 or 50:200, got '"
+              + rateLimit + "'");
+        }
+        double perSecond = Double.parseDouble(m.group(1));
+        b.ipRateLimit(perSecond, m.group(2) != null ? Integer.parseInt(m.group(2))
+            : (int) Math.max(1, Math.min(100_000, perSecond * 4)));
+      }
       for (String g : grants) {
         b.tokens(g);
       }

@@ -113,6 +113,10 @@ class ServeCommandIT {
         "ci:root:sha256:00");
     assertThat(badGrant.exitCode()).isEqualTo(Main.USAGE);
     assertThat(badGrant.err()).contains("viewer, operator or admin");
+    CliRun badRate = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--rate-limit", "lots");
+    assertThat(badRate.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(badRate.err()).contains("--rate-limit must look like 50 or 50:200");
   }
 
   @Test

@@ -42,6 +42,7 @@ final class AccessControl implements RouteTable.Access {
   private final TokenBuckets perIp;
   private final TokenBuckets perToken;
   private final Consumer<AuditEvent> sink;
+  private final boolean trustForwardedFor;
 
   AccessControl(ServerOptions opts, JobTokens jobTokens) {
     this.grants = opts.grants();
@@ -50,6 +51,7 @@ final class AccessControl implements RouteTable.Access {
     this.perIp = new TokenBuckets(opts.ipRatePerSecond(), opts.ipBurst(), System::nanoTime);
     this.perToken = new TokenBuckets(opts.tokenRatePerSecond(), opts.tokenBurst(),
         System::nanoTime);
+    this.trustForwardedFor = opts.trustForwardedFor();
     this.sink = opts.auditSink() != null ? opts.auditSink()
         : e -> AUDIT.info("{}", e.toLogLine());
   }
@@ -62,7 +64,7 @@ final class AccessControl implements RouteTable.Access {
 
   @Override
   public void check(Context ctx, Role needed) {
-    limit(perIp, "ip:" + ctx.ip(), "this client");
+    limit(perIp, "ip:" + clientIp(ctx), "this client");
     HandlerType m = ctx.method();
     if (m != HandlerType.GET && m != HandlerType.HEAD) {
       String site = ctx.header("Sec-Fetch-Site");
@@ -111,7 +113,7 @@ final class AccessControl implements RouteTable.Access {
       }
     }
     if (found == null) {
-      limit(perIp, "bad-token:" + ctx.ip(), "this client");
+      limit(perIp, "bad-token:" + clientIp(ctx), "this client");
       throw ApiError.unauthorized("the bearer token is not valid on this server");
     }
     return new Caller(found.name(), found.role(), false);
@@ -152,13 +154,27 @@ final class AccessControl implements RouteTable.Access {
       c = Caller.NOBODY;
     }
     AuditEvent e = new AuditEvent(Instant.now(), c.name(),
-        c.role() == null ? "none" : c.role().word(), ctx.ip(), ctx.method().name(), ctx.path(),
+        c.role() == null ? "none" : c.role().word(), clientIp(ctx), ctx.method().name(), ctx.path(),
         status);
     try {
       sink.accept(e);
     } catch (RuntimeException ex) {
       LOG.warn("the audit sink failed for {}", e.toLogLine(), ex);
     }
+  }
+
+  /** The connection's address, or the last X-Forwarded-For hop when trusted. */
+  String clientIp(Context ctx) {
+    if (trustForwardedFor) {
+      String xff = ctx.header("X-Forwarded-For");
+      if (xff != null) {
+        String last = xff.substring(xff.lastIndexOf(',') + 1).trim();
+        if (!last.isEmpty() && last.length() <= 64) {
+          return last;
+        }
+      }
+    }
+    return ctx.ip();
   }
 
   private static boolean sameOrigin(String origin, String host) {

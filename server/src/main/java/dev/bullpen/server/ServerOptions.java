@@ -86,6 +86,7 @@ public final class ServerOptions {
   private final int maxRequestHeaderBytes;
   private final int maxJsonDepth;
   private final Consumer<AuditEvent> auditSink;
+  private final boolean trustForwardedFor;
 
   /** One configured token: its name, role and the SHA-256 of its text. */
   record Grant(String name, Role role, byte[] digest) {}
@@ -117,6 +118,7 @@ public final class ServerOptions {
     this.maxRequestHeaderBytes = b.maxRequestHeaderBytes;
     this.maxJsonDepth = b.maxJsonDepth;
     this.auditSink = b.auditSink;
+    this.trustForwardedFor = b.trustForwardedFor;
   }
 
   public static Builder builder() {
@@ -148,6 +150,7 @@ public final class ServerOptions {
     b.maxRequestHeaderBytes = maxRequestHeaderBytes;
     b.maxJsonDepth = maxJsonDepth;
     b.auditSink = auditSink;
+    b.trustForwardedFor = trustForwardedFor;
     return b;
   }
 
@@ -230,6 +233,11 @@ public final class ServerOptions {
     return maxJsonDepth;
   }
 
+  /** Whether the client IP is the last address of {@code X-Forwarded-For}. */
+  public boolean trustForwardedFor() {
+    return trustForwardedFor;
+  }
+
   /** Where audit events go; null for the {@code dev.bullpen.audit} logger. */
   public Consumer<AuditEvent> auditSink() {
     return auditSink;
@@ -300,6 +308,7 @@ public final class ServerOptions {
     private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private Consumer<AuditEvent> auditSink;
+    private boolean trustForwardedFor;
 
     private Builder() {}
 
@@ -469,6 +478,16 @@ public final class ServerOptions {
         throw new IllegalArgumentException("maxJsonDepth must be 2..1000, got " + depth);
       }
       this.maxJsonDepth = depth;
+      return this;
+    }
+
+    /**
+     * Takes the client IP (for rate limits and the audit log) from the last address of the
+     * {@code X-Forwarded-For} header: turn on only behind a reverse proxy that appends it, or
+     * clients can pick their own address. Off by default: the connection's remote address.
+     */
+    public Builder trustForwardedFor(boolean trust) {
+      this.trustForwardedFor = trust;
       return this;
     }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Walks every route the server declares ({@link BullpenServer#routes()}, so routes added later
  * are covered too) with no credentials, a wrong token, a job token, each role's token, and in
  * open mode, and checks who gets in: 401 without credentials, 403 with too low a role, and
- * never a refusal for a caller the route's role allows.
+ * never a refusal for a caller the route's role allows. Every route but GET refuses requests
+ * from another site's pages (CSRF), even with an admin token.
  */
 @RedisTest
 class AccessMatrixIT {
@@ -75,6 +76,8 @@ class AccessMatrixIT {
   }
 
   private static void assertAllowed(HttpResponse<String> res, String what) {
+    assertThat(res.headers().firstValue("X-Frame-Options")).as(what).hasValue("DENY");
+    assertThat(res.headers().firstValue("Content-Security-Policy")).as(what).isPresent();
     assertThat(res.statusCode()).as(what + ": " + res.body()).isNotIn(401, 403, 429)
         .isLessThan(500);
   }
@@ -124,6 +127,15 @@ class AccessMatrixIT {
       }
 
       assertAllowed(call(o, r, p), what + " in open mode");
+      if (r.method() != HandlerType.GET) {
+        HttpResponse<String> csrf = call(o, r, p, "Origin", "https://evil.example");
+        assertRefused(csrf, 403, what + " from another site's page");
+        assertThat(Http.json(csrf).get("message").asText()).contains("another site");
+        assertRefused(call(s, r, p, "Authorization", "Bearer " + Secured.ADMIN,
+            "Sec-Fetch-Site", "cross-site"), 403, what + " cross-site with a token");
+        assertAllowed(call(s, r, p, "Authorization", "Bearer " + Secured.ADMIN, "Origin",
+            secured.url()), what + " from this server's page");
+      }
       checked.add(what);
     }
     assertThat(checked).hasSameSizeAs(routes);

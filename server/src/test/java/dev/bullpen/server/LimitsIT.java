@@ -60,6 +60,19 @@ class LimitsIT {
   }
 
   @Test
+  void behindATrustedProxyEachForwardedClientHasItsOwnBucket() {
+    server = BullpenServer.start(bullpen, Secured.options().ipRateLimit(0.01, 1)
+        .trustForwardedFor(true).build());
+    Http http = new Http(server.url());
+    assertThat(http.get("/health", "X-Forwarded-For", "198.51.100.7, 10.0.0.1").statusCode())
+        .isEqualTo(200);
+    assertLimited(http.get("/health", "X-Forwarded-For", "203.0.113.9, 10.0.0.1"),
+        "this client");
+    assertThat(http.get("/health", "X-Forwarded-For", "10.0.0.2").statusCode())
+        .as("the last hop, added by the proxy, is the client").isEqualTo(200);
+  }
+
+  @Test
   void aTokenOverItsRateGets429AndOtherTokensDoNot() {
     server = BullpenServer.start(bullpen, Secured.options().tokenRateLimit(0.01, 2).build());
     Http http = new Http(server.url());
