@@ -353,6 +353,9 @@ public final class ServerOptions {
         throw new IllegalArgumentException("token name must be 1 to 64 of A-Z a-z 0-9 _ . -,"
             + " got '" + name + "'");
       }
+      if (name.equals("api-token") || name.equals("open") || name.equals("anonymous")) {
+        throw new IllegalArgumentException("token name " + name + " is reserved");
+      }
       if (role == null || !role.allows(Role.VIEWER)) {
         throw new IllegalArgumentException("token " + name + ": role must be viewer, operator"
             + " or admin, got " + role);

@@ -33,6 +33,7 @@ class ServerOptionsTest {
     assertThatThrownBy(() -> b.token("alice", Role.VIEWER, "sha256:" + "g".repeat(64)))
         .hasMessageContaining("64 hex digits");
     assertThatThrownBy(() -> b.token("a b", Role.VIEWER, HASH)).hasMessageContaining("name");
+    assertThatThrownBy(() -> b.token("open", Role.VIEWER, HASH)).hasMessageContaining("reserved");
     assertThatThrownBy(() -> b.token("anon", Role.PUBLIC, HASH))
         .hasMessageContaining("viewer, operator or admin");
     assertThatThrownBy(() -> b.tokens("ci:root:" + HASH)).hasMessageContaining("got 'root'");
