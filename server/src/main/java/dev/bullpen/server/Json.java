@@ -16,7 +16,15 @@ import java.time.Instant;
 
 /** The server's JSON: one mapper, and the shapes of job views and counts. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Deepest nesting the shared mapper reads (request bodies have their own, lower limit). */
+  static final int MAX_DEPTH = 256;
+  /**
+   * The shared mapper: bounded nesting, no duplicate keys, no text after the value, so every
+   * body read with it (admin actions too) is held to the same rules; stored job data that
+   * breaks them is shown as text by {@link #parse}.
+   */
+  static final ObjectMapper MAPPER = requestMapper(MAX_DEPTH,
+      StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
