@@ -69,7 +69,8 @@ final class AccessControl implements RouteTable.Access {
     if (m != HandlerType.GET && m != HandlerType.HEAD) {
       String site = ctx.header("Sec-Fetch-Site");
       String origin = ctx.header("Origin");
-      if ("cross-site".equals(site) || (origin != null && !sameOrigin(origin, ctx.host()))) {
+      if ("cross-site".equals(site) || (origin != null && !sameOrigin(origin, ctx.host())
+          && !(trustForwardedFor && sameOrigin(origin, ctx.header("X-Forwarded-Host"))))) {
         throw ApiError.forbidden("requests from another site's pages are refused (CSRF): send"
             + " them from this server's pages or without an Origin header");
       }

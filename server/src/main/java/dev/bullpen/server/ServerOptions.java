@@ -486,8 +486,9 @@ public final class ServerOptions {
 
     /**
      * Takes the client IP (for rate limits and the audit log) from the last address of the
-     * {@code X-Forwarded-For} header: turn on only behind a reverse proxy that appends it, or
-     * clients can pick their own address. Off by default: the connection's remote address.
+     * {@code X-Forwarded-For} header, and accepts pages of the {@code X-Forwarded-Host} origin
+     * as this site's: turn on only behind a reverse proxy that sets both, or clients can pick
+     * their own address. Off by default: the connection's remote address and Host.
      */
     public Builder trustForwardedFor(boolean trust) {
       this.trustForwardedFor = trust;

@@ -70,6 +70,14 @@ class LimitsIT {
         "this client");
     assertThat(http.get("/health", "X-Forwarded-For", "10.0.0.2").statusCode())
         .as("the last hop, added by the proxy, is the client").isEqualTo(200);
+    String jobs = "/api/queues/" + q + "/jobs";
+    assertThat(http.post(jobs, "{\"name\":\"x\"}", "X-Forwarded-For", "10.0.0.3",
+        "Authorization", "Bearer " + Secured.OPERATOR, "Origin", "https://jobs.example",
+        "X-Forwarded-Host", "jobs.example").statusCode())
+        .as("a page of the proxy's public origin may act").isEqualTo(201);
+    assertThat(http.post(jobs, "{\"name\":\"x\"}", "X-Forwarded-For", "10.0.0.4",
+        "Authorization", "Bearer " + Secured.OPERATOR, "Origin", "https://evil.example",
+        "X-Forwarded-Host", "jobs.example").statusCode()).isEqualTo(403);
   }
 
   @Test
