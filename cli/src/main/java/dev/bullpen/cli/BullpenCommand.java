@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       ResumeCommand.class,
       CleanCommand.class,
       DoctorCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
