@@ -51,6 +51,10 @@ final class ServerErrors {
     if (e instanceof ApiError) {
       return (ApiError) e;
     }
+    if (e instanceof dev.bullpen.RedisOutOfMemoryException) {
+      // Nothing was written; the client may retry once Redis has room (or retention ran).
+      return new ApiError(507, "redis_full", e.getMessage());
+    }
     if (e instanceof RedisUnavailableException) {
       return ApiError.unavailable(e.getMessage());
     }
@@ -71,6 +75,9 @@ final class ServerErrors {
     }
     if (e instanceof io.javalin.http.HttpResponseException h) {
       return h.getStatus();
+    }
+    if (e instanceof dev.bullpen.RedisOutOfMemoryException) {
+      return 507;
     }
     if (e instanceof RedisUnavailableException) {
       return 503;
