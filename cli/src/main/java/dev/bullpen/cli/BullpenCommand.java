@@ -27,6 +27,13 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       StatsCommand.class,
       AddCommand.class,
+      JobsCommand.class,
+      RetryCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      CleanCommand.class,
+      DoctorCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -2,7 +2,6 @@ package dev.bullpen.admin;
 
 import dev.bullpen.Bullpen;
 import dev.bullpen.Job;
-import dev.bullpen.JobCounts;
 import dev.bullpen.JobNotFoundException;
 import dev.bullpen.JobState;
 import dev.bullpen.JobStateException;
@@ -95,13 +94,22 @@ public final class Admin {
 
   /**
    * Every queue under the client's prefix, sorted by name, with counts and paused flag; at most
-   * {@link #MAX_QUEUES_LISTED}.
+   * {@link #MAX_QUEUES_LISTED}. Keys whose names are no valid queue name for this client (control
+   * characters written by another program, or no hash tag on a Cluster) are skipped.
    */
   public List<QueueSummary> queues() {
-    List<String> names = bullpen.queueNames();
     List<QueueSummary> out = new ArrayList<>();
-    for (String name : names.subList(0, Math.min(names.size(), MAX_QUEUES_LISTED))) {
-      Queue<Object> q = bullpen.queue(name);
+    for (String name : bullpen.queueNames()) {
+      if (out.size() == MAX_QUEUES_LISTED) {
+        break;
+      }
+      Queue<Object> q;
+      try {
+        q = bullpen.queue(name);
+      } catch (IllegalArgumentException e) {
+        LOG.debug("skipping queue keys that name no valid queue: {}", e.getMessage());
+        continue;
+      }
       out.add(new QueueSummary(name, q.isPaused(), q.getJobCounts()));
     }
     return out;
@@ -306,6 +314,7 @@ public final class Admin {
         break;
       }
     }
+    tell(listener, removed, removed);
     return removed;
   }
 
@@ -395,6 +404,7 @@ public final class Admin {
       tell(listener, moved, total);
       more = more && !batch.isEmpty() && moved + skipped > before;
     }
+    tell(listener, moved, moved);
     return moved;
   }
 

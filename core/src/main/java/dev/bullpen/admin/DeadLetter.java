@@ -19,6 +19,7 @@ import java.util.List;
  */
 public record DeadLetter(String id, String name, String failedReason, int attemptsMade,
     int attempts, List<String> stacktrace, Instant finishedOn, String dataJson) {
+  /** Copies the stack traces. */
   public DeadLetter {
     stacktrace = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(stacktrace));
   }

@@ -10,6 +10,7 @@ import java.util.List;
  * @param jobs the page
  */
 public record DeadLetterPage(String queue, long total, List<DeadLetter> jobs) {
+  /** Copies the page. */
   public DeadLetterPage {
     jobs = List.copyOf(jobs);
   }

@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public record JobDetail(Job<Object> job, JobState state, Duration waitTime,
     Duration processingTime, List<String> logs) {
+  /** Checks the job and state are given; copies the logs. */
   public JobDetail {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(state, "state");

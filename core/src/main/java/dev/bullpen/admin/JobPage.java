@@ -18,6 +18,7 @@ import java.util.List;
  */
 public record JobPage(String queue, JobState state, long start, long end, long total,
     List<Job<Object>> jobs) {
+  /** Copies the jobs. */
   public JobPage {
     jobs = List.copyOf(jobs);
   }

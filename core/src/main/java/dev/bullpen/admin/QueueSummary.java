@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param counts jobs per state, read in one atomic call
  */
 public record QueueSummary(String name, boolean paused, JobCounts counts) {
+  /** Checks name and counts are given. */
   public QueueSummary {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(counts, "counts");

@@ -34,9 +34,11 @@ import java.util.Locale;
  *   <tr><td>{@code redis-evictions}</td><td>Redis evicted any key (since its start or the last
  *       {@code CONFIG RESETSTAT})</td><td>critical</td></tr>
  *   <tr><td>{@code redis-eviction-policy}</td><td>{@code maxmemory-policy} is not
- *       {@code noeviction}</td><td>warning</td></tr>
+ *       {@code noeviction}</td><td>critical</td></tr>
  *   <tr><td>{@code redis-persistence}</td><td>the last RDB save or AOF write failed</td>
  *       <td>critical</td></tr>
+ *   <tr><td>{@code redis-data-lost}</td><td>the client noticed that Redis lost its data
+ *       ({@link dev.bullpen.Bullpen#redisAlerts()})</td><td>critical</td></tr>
  *   <tr><td>{@code redis-replica-lag}</td><td>a replica lags more than
  *       {@link Builder#maxReplicaLag} (10 s), or a replica's link to its master is down</td>
  *       <td>warning</td></tr>
@@ -202,7 +204,7 @@ public final class RedisAlertRules {
           now));
     }
     if (s.maxmemoryPolicy() != null && !"noeviction".equals(s.maxmemoryPolicy())) {
-      out.add(alert("redis-eviction-policy", HealthLevel.WARNING, "maxmemory-policy is "
+      out.add(alert("redis-eviction-policy", HealthLevel.CRITICAL, "maxmemory-policy is "
           + s.maxmemoryPolicy() + ": under memory pressure Redis may evict queue keys and lose"
           + " jobs. Set maxmemory-policy noeviction.", Double.NaN, Double.NaN, now));
     }

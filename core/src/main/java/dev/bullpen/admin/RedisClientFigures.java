@@ -1,7 +1,9 @@
 package dev.bullpen.admin;
 
+import dev.bullpen.internal.CommandStats;
 import dev.bullpen.status.CircuitState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,4 +45,42 @@ public record RedisClientFigures(int connections, long commands, long errors, lo
    * @param count commands in the bucket since the start
    */
   public record LatencyBucket(Duration upTo, long count) {}
+
+  /** The figures from the gateway's stats and the status service's last window. */
+  static RedisClientFigures of(CommandStats.Figures f, CircuitState circuit,
+      long statusRequests, double statusHitRate, Duration statusLoadTime) {
+    List<LatencyBucket> buckets = new ArrayList<>();
+    long[] bounds = f.boundsMicros();
+    long[] counts = f.bucketCounts();
+    for (int i = 0; i < counts.length; i++) {
+      buckets.add(new LatencyBucket(i < bounds.length ? Duration.ofNanos(bounds[i] * 1000)
+          : null, counts[i]));
+    }
+    return new RedisClientFigures(f.connections(), f.commands(), f.errors(), f.timeouts(),
+        f.errorsLastMinute(), f.timeoutsLastMinute(), f.slowLastMinute(),
+        Duration.ofNanos(f.slowestNanosLastMinute()),
+        f.commands() == 0 ? Duration.ZERO : Duration.ofNanos(f.totalNanos() / f.commands()),
+        percentile(buckets, f.commands(), 0.50), percentile(buckets, f.commands(), 0.99),
+        List.copyOf(buckets), circuit, statusRequests, statusHitRate, statusLoadTime);
+  }
+
+  /** The upper bound of the bucket holding the {@code q} quantile (the last bound if beyond). */
+  private static Duration percentile(List<LatencyBucket> buckets, long total, double q) {
+    if (total == 0) {
+      return Duration.ZERO;
+    }
+    long rank = (long) Math.ceil(q * total);
+    long seen = 0;
+    Duration last = Duration.ZERO;
+    for (LatencyBucket b : buckets) {
+      seen += b.count();
+      if (b.upTo() != null) {
+        last = b.upTo();
+      }
+      if (seen >= rank) {
+        return last;
+      }
+    }
+    return last;
+  }
 }

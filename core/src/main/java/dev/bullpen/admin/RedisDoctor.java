@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@code ACL DRYRUN} per dangerous command on Redis 7). Checks the configured user may not run
  * (an ACL user without {@code ACL} or {@code CONFIG}) are reported as not verified rather than
  * failed. {@link RedisMonitor#findings()} runs the doctor periodically and caches its findings.
+ *
+ * <p>ACL: with the least-privilege user of {@code docs/redis-acl.md}, add
+ * {@code +command|info +acl|whoami} for the doctor, and {@code +acl|dryrun} so that it can
+ * verify the dangerous commands ({@code +config|get} and {@code +acl|getuser} are optional: the
+ * checks that need them fall back or report "not verified").
  */
 public final class RedisDoctor {
   private static final Logger LOG = LoggerFactory.getLogger(RedisDoctor.class);
@@ -55,13 +60,18 @@ public final class RedisDoctor {
 
   private RedisDoctor() {}
 
-  /** Runs every check, for the queues found under the client's prefix. Never throws. */
+  /**
+   * Runs every check; on a Redis Cluster the hash tags of the queues found under the client's
+   * prefix (a SCAN) are judged too. Never throws.
+   */
   public static List<Finding> run(Bullpen bullpen) {
-    List<String> queues;
+    List<String> queues = List.of();
     try {
-      queues = bullpen.queueNames();
-    } catch (BullpenException e) {
-      queues = List.of();
+      if (ClientAccess.gateway(bullpen).isCluster()) {
+        queues = bullpen.queueNames();
+      }
+    } catch (RuntimeException e) {
+      // judged without queues
     }
     return run(bullpen, queues);
   }
@@ -79,7 +89,12 @@ public final class RedisDoctor {
           + e.getMessage(), "Check that Redis runs at " + g.target().describe()
           + " and that the URI's user and password are right."));
     }
-    return examine(g, bullpen.prefix(), infos, queues);
+    try {
+      return examine(g, bullpen.prefix(), infos, queues);
+    } catch (RuntimeException e) {
+      return List.of(new Finding("connection", HealthLevel.CRITICAL, "the checks could not"
+          + " finish: " + e.getMessage(), "Check that Redis answers, and run again."));
+    }
   }
 
   /**
@@ -186,7 +201,7 @@ public final class RedisDoctor {
       out.add(ok("eviction-policy", "maxmemory-policy is noeviction"));
     } else {
       boolean all = policy.startsWith("allkeys");
-      out.add(new Finding("eviction-policy", all ? HealthLevel.CRITICAL : HealthLevel.WARNING,
+      out.add(new Finding("eviction-policy", HealthLevel.CRITICAL,
           "maxmemory-policy is " + policy + ": under memory pressure Redis "
               + (all ? "evicts any key" : "evicts keys with an expiry (job locks among them)")
               + ", and jobs get lost or run twice.",
@@ -274,13 +289,13 @@ public final class RedisDoctor {
     }
     if (nopass) {
       out.add(new Finding("auth", HealthLevel.WARNING, "Redis has no password: anyone who"
-          + " reaches its port can read, change or delete every job.", "Set requirepass, or"
-          + " better an ACL user for Bullpen (ACL SETUSER bullpen on >secret ~* &* +@all"
-          + " -@dangerous +info), and put it in the URI: redis://bullpen:secret@host:6379."));
+          + " reaches its port can read, change or delete every job.", "Create an ACL user for"
+          + " Bullpen with the least-privilege rule in docs/redis-acl.md (or at least set"
+          + " requirepass), and put it in the URI: redis://bullpen:secret@host:6379."));
     } else {
       out.add(new Finding("auth", HealthLevel.GOOD, "connected as the default user with"
-          + " requirepass.", "An ACL user for Bullpen without dangerous commands limits what a"
-          + " leaked password can do."));
+          + " requirepass.", "An ACL user with the least-privilege rule in docs/redis-acl.md"
+          + " limits what a leaked password can do."));
     }
     return user;
   }
@@ -303,7 +318,7 @@ public final class RedisDoctor {
     if (user == null || InfoText.compareVersions(s.version(), "7.0.0") < 0) {
       out.add(new Finding("dangerous-commands", HealthLevel.GOOD, "could not verify whether"
           + " the user may run " + names + " (needs Redis 7's ACL DRYRUN).", "Give Bullpen an"
-          + " ACL user with -@dangerous +info."));
+          + " ACL user with the least-privilege rule in docs/redis-acl.md."));
       return;
     }
     List<String> reachable = new ArrayList<>();
@@ -321,8 +336,8 @@ public final class RedisDoctor {
       } catch (BullpenException e) {
         out.add(new Finding("dangerous-commands", HealthLevel.GOOD, "could not verify whether"
             + " user '" + user + "' may run " + names + ": ACL DRYRUN was refused ("
-            + e.getMessage() + ").", "Check the user's ACL by hand (ACL GETUSER " + user
-            + "); it should exclude @dangerous except INFO."));
+            + e.getMessage() + ").", "Allow the user +acl|dryrun, or check its ACL by hand"
+            + " (ACL GETUSER " + user + ") against docs/redis-acl.md."));
         return;
       }
       if ("OK".equals(answer)) {
@@ -334,8 +349,8 @@ public final class RedisDoctor {
     } else {
       out.add(new Finding("dangerous-commands", HealthLevel.WARNING, "user '" + user
           + "' may run " + String.join(", ", reachable) + ": a bug or a leaked password can"
-          + " wipe or reconfigure the server.", "Connect as an ACL user without them, e.g."
-          + " ACL SETUSER bullpen on >secret ~* &* +@all -@dangerous +info"));
+          + " wipe or reconfigure the server.", "Connect as an ACL user without them: the"
+          + " least-privilege rule in docs/redis-acl.md."));
     }
   }
 

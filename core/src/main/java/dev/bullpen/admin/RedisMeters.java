@@ -8,16 +8,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code bullpen.redis.*} meters of a {@link RedisMonitor}. Gauges read the monitor's cache
  * (a scrape triggers at most the refresh the interval allows). Per-queue gauges are registered
- * as queues appear, bounded by the monitor's {@code maxQueues}.
+ * when a refresh finds a new queue (bounded by the monitor's {@code maxQueues}); a queue that
+ * disappears keeps its gauges, which then read NaN.
  */
 final class RedisMeters {
   private final RedisMonitor monitor;
   private final Set<String> queuesBound = ConcurrentHashMap.newKeySet();
+  private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
   RedisMeters(RedisMonitor monitor) {
     this.monitor = monitor;
@@ -86,23 +89,29 @@ final class RedisMeters {
         m -> m.client().circuit() == CircuitState.OPEN ? 1 : 0).register(registry);
     Gauge.builder("bullpen.redis.client.status.hit.rate", monitor,
         m -> m.client().statusHitRate()).register(registry);
-    bindQueues(registry);
+    Gauge.builder("bullpen.redis.queues.estimated", monitor, m -> m.queues().size())
+        .description("queues whose memory is estimated").register(registry);
+    registries.add(registry);
+    bindQueues(registry, monitor.queues());
   }
 
-  /** Registers gauges for queues not seen before (called at bind and after each report). */
-  private void bindQueues(MeterRegistry registry) {
-    Gauge.builder("bullpen.redis.queues.estimated", monitor, m -> {
-      List<QueueRedisFigures> qs = m.queues();
-      for (QueueRedisFigures q : qs) {
-        if (queuesBound.add(q.queue())) {
-          Gauge.builder("bullpen.redis.queue.memory", m, x -> queueFigure(x, q.queue(), true))
-              .tag("queue", q.queue()).baseUnit("bytes").register(registry);
-          Gauge.builder("bullpen.redis.queue.events", m, x -> queueFigure(x, q.queue(), false))
-              .tag("queue", q.queue()).register(registry);
-        }
+  /** Registers the per-queue gauges of queues not seen before, in every bound registry. */
+  void onQueues(List<QueueRedisFigures> queues) {
+    for (MeterRegistry registry : registries) {
+      bindQueues(registry, queues);
+    }
+  }
+
+  private void bindQueues(MeterRegistry registry, List<QueueRedisFigures> queues) {
+    for (QueueRedisFigures q : queues) {
+      if (queuesBound.add(System.identityHashCode(registry) + "/" + q.queue())) {
+        Gauge.builder("bullpen.redis.queue.memory", monitor,
+            m -> queueFigure(m, q.queue(), true)).tag("queue", q.queue()).baseUnit("bytes")
+            .register(registry);
+        Gauge.builder("bullpen.redis.queue.events", monitor,
+            m -> queueFigure(m, q.queue(), false)).tag("queue", q.queue()).register(registry);
       }
-      return qs.size();
-    }).description("queues whose memory is estimated").register(registry);
+    }
   }
 
   private static double queueFigure(RedisMonitor m, String queue, boolean memory) {

@@ -3,7 +3,6 @@ package dev.bullpen.admin;
 import dev.bullpen.Bullpen;
 import dev.bullpen.BullpenException;
 import dev.bullpen.internal.ClientAccess;
-import dev.bullpen.internal.CommandStats;
 import dev.bullpen.internal.InfoText;
 import dev.bullpen.internal.QueueFootprint;
 import dev.bullpen.internal.RedisGateway;
@@ -46,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (default 60 s; about forty commands per queue, at most {@link Builder#maxQueues} queues), the
  * doctor at most once per {@linkplain Builder#doctorInterval doctor interval} (default 5 min,
  * about fifteen commands). The client figures cost nothing in Redis.
+ *
+ * <p>ACL: with the least-privilege user of {@code docs/redis-acl.md}, add
+ * {@code +memory|usage +xlen} for the queue estimates and what {@link RedisDoctor} lists.
  *
  * <h2>Implementation notes</h2>
  * The state of the last refresh is one immutable {@code State} in a volatile field. A reader
@@ -234,8 +236,9 @@ public final class RedisMonitor implements MeterBinder {
       }
       infos = List.copyOf(read);
       server = RedisSnapshot.of(infos, gateway.isCluster(), Instant.ofEpochMilli(now));
-    } catch (BullpenException e) {
-      error = e.getMessage();
+    } catch (RuntimeException e) {
+      // any failure is stored with this refresh, so it is not retried before the interval
+      error = e instanceof BullpenException ? e.getMessage() : "cannot read INFO: " + e;
     }
     List<QueueRedisFigures> queues = prev == null ? List.of() : prev.queues();
     long queuesAt = prev == null ? Long.MIN_VALUE : prev.queuesAt();
@@ -244,6 +247,7 @@ public final class RedisMonitor implements MeterBinder {
       names = queueNames();
       queues = measure(names, queues);
       queuesAt = now;
+      meters.onQueues(queues);
     }
     List<Finding> findings = prev == null ? List.of() : prev.findings();
     long findingsAt = prev == null ? Long.MIN_VALUE : prev.findingsAt();
@@ -251,7 +255,7 @@ public final class RedisMonitor implements MeterBinder {
       try {
         findings = List.copyOf(RedisDoctor.examine(gateway, bullpen.prefix(), infos,
             names != null ? names : queueNames()));
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         findings = List.of(new Finding("connection", HealthLevel.CRITICAL, "the doctor could"
             + " not finish: " + e.getMessage(), "Check that Redis answers."));
       }
@@ -260,8 +264,12 @@ public final class RedisMonitor implements MeterBinder {
     StatusWindow window = StatusWindow.NONE;
     StatusCounters baseline = null;
     if (status != null) {
-      baseline = status.counters();
-      window = window(prev == null ? null : prev.baseline(), baseline);
+      try {
+        baseline = status.counters();
+        window = window(prev == null ? null : prev.baseline(), baseline);
+      } catch (RuntimeException e) {
+        baseline = prev == null ? null : prev.baseline();
+      }
     }
     return new State(server, infos, error, queues, queuesAt, findings, findingsAt, window,
         baseline, now);
@@ -272,7 +280,7 @@ public final class RedisMonitor implements MeterBinder {
     if (names == null) {
       try {
         names = bullpen.queueNames();
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         return List.of();
       }
     }
@@ -287,7 +295,7 @@ public final class RedisMonitor implements MeterBinder {
             jobSample);
         out.add(new QueueRedisFigures(q, e.memoryBytes(), e.eventsLength(), e.jobs(),
             e.sampledJobs()));
-      } catch (BullpenException e) {
+      } catch (RuntimeException e) {
         for (QueueRedisFigures p : prev) {
           if (p.queue().equals(q)) {
             out.add(p);
@@ -308,43 +316,9 @@ public final class RedisMonitor implements MeterBinder {
   }
 
   private RedisClientFigures client(State s) {
-    CommandStats.Figures f = gateway.stats().figures();
-    List<RedisClientFigures.LatencyBucket> buckets = new ArrayList<>();
-    long[] bounds = f.boundsMicros();
-    long[] counts = f.bucketCounts();
-    for (int i = 0; i < counts.length; i++) {
-      buckets.add(new RedisClientFigures.LatencyBucket(i < bounds.length
-          ? Duration.ofNanos(bounds[i] * 1000) : null, counts[i]));
-    }
     StatusWindow w = s == null ? StatusWindow.NONE : s.status();
-    return new RedisClientFigures(f.connections(), f.commands(), f.errors(), f.timeouts(),
-        f.errorsLastMinute(), f.timeoutsLastMinute(), f.slowLastMinute(),
-        Duration.ofNanos(f.slowestNanosLastMinute()),
-        f.commands() == 0 ? Duration.ZERO : Duration.ofNanos(f.totalNanos() / f.commands()),
-        percentile(buckets, f.commands(), 0.50), percentile(buckets, f.commands(), 0.99),
-        List.copyOf(buckets), status == null ? null : status.circuitState(), w.requests(),
-        w.hitRate(), w.loadTime());
-  }
-
-  /** The upper bound of the bucket holding the {@code q} quantile (the last bound if beyond). */
-  private static Duration percentile(List<RedisClientFigures.LatencyBucket> buckets, long total,
-      double q) {
-    if (total == 0) {
-      return Duration.ZERO;
-    }
-    long rank = (long) Math.ceil(q * total);
-    long seen = 0;
-    Duration last = Duration.ZERO;
-    for (RedisClientFigures.LatencyBucket b : buckets) {
-      seen += b.count();
-      if (b.upTo() != null) {
-        last = b.upTo();
-      }
-      if (seen >= rank) {
-        return last;
-      }
-    }
-    return last;
+    return RedisClientFigures.of(gateway.stats().figures(),
+        status == null ? null : status.circuitState(), w.requests(), w.hitRate(), w.loadTime());
   }
 
   private List<Alert> alerts(State s, RedisClientFigures client) {
@@ -360,6 +334,12 @@ public final class RedisMonitor implements MeterBinder {
           a.threshold(), since));
     }
     firingSince.keySet().retainAll(firing);
+    // the client's own findings (a loss of Redis data it noticed), unless a rule here covers it
+    for (Alert a : bullpen.redisAlerts()) {
+      if (!firing.contains(a.rule())) {
+        out.add(a);
+      }
+    }
     return List.copyOf(out);
   }
 

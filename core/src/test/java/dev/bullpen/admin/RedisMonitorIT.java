@@ -8,10 +8,14 @@ import dev.bullpen.Bullpen;
 import dev.bullpen.QueueEvents;
 import dev.bullpen.RedisUnavailableException;
 import dev.bullpen.internal.InfoText;
+import dev.bullpen.status.CircuitState;
+import dev.bullpen.status.JobStatusService;
+import dev.bullpen.status.StatusOptions;
 import dev.bullpen.testing.MutableClock;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.TestNames;
 import java.nio.file.Files;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +47,9 @@ class RedisMonitorIT {
   }
 
   private Bullpen connect(String uri, Duration timeout) {
-    Bullpen b = Bullpen.builder().uri(uri).commandTimeout(timeout).build();
+    // tolerated so that the tests can show what the monitor says about evicting servers
+    Bullpen b = Bullpen.builder().uri(uri).commandTimeout(timeout).tolerateEvictionPolicy(true)
+        .build();
     toClose.add(b);
     return b;
   }
@@ -85,7 +91,7 @@ class RedisMonitorIT {
     Bullpen bp = connect(redis.uri(), Duration.ofSeconds(2));
     RedisReport report = RedisMonitor.create(bp).report();
     assertThat(rules(report)).containsExactly("redis-eviction-policy");
-    assertThat(report.alerts().get(0).level()).isEqualTo(HealthLevel.WARNING);
+    assertThat(report.alerts().get(0).level()).isEqualTo(HealthLevel.CRITICAL);
     assertThat(report.server().maxmemoryPolicy()).isEqualTo("allkeys-lru");
   }
 
@@ -250,5 +256,106 @@ class RedisMonitorIT {
     // 16 x 50 x 3 = 2400 reads per interval; the INFO commandstats read before counts once.
     assertThat(monitor.infoCommandsSent()).isEqualTo(intervals);
     assertThat(after - before - 1).isEqualTo(intervals);
+  }
+
+  @Test
+  void aLowStatusCacheHitRateRaisesItsAlertUntilTheCacheWarms() {
+    RedisServer redis = server();
+    Bullpen bp = connect(redis.uri(), Duration.ofSeconds(2));
+    JobStatusService status = JobStatusService.create(bp);
+    toClose.add(status);
+    MutableClock clock = MutableClock.now();
+    RedisMonitor monitor = RedisMonitor.builder(bp).statusService(status).clock(clock).build();
+    String queue = TestNames.uniqueQueue("status");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      ids.add(bp.queue(queue).add("j", Map.of("i", i)).id());
+    }
+    for (String id : ids) {
+      assertThat(status.get(queue, id)).isPresent();
+    }
+    RedisReport cold = monitor.report();
+    assertThat(cold.client().statusRequests()).isEqualTo(25);
+    assertThat(cold.client().statusHitRate()).isLessThan(0.5);
+    assertThat(cold.client().circuit()).isEqualTo(CircuitState.CLOSED);
+    assertThat(rules(cold)).containsExactly("redis-cache-hit-rate");
+
+    for (int round = 0; round < 4; round++) {
+      for (String id : ids) {
+        assertThat(status.get(queue, id)).isPresent();
+      }
+    }
+    clock.advance(Duration.ofSeconds(10));
+    RedisReport warm = monitor.report();
+    assertThat(warm.client().statusRequests()).isEqualTo(100);
+    assertThat(warm.client().statusHitRate()).isGreaterThan(0.5);
+    assertThat(warm.alerts()).isEmpty();
+  }
+
+  @Test
+  void aSlowStatusReadRaisesTheStatusDurationAlert() throws Exception {
+    RedisServer redis = server();
+    Bullpen bp = connect(redis.uri(), Duration.ofSeconds(5));
+    JobStatusService status = JobStatusService.create(bp, StatusOptions.builder()
+        .readTimeout(Duration.ofSeconds(5)).build());
+    toClose.add(status);
+    MutableClock clock = MutableClock.now();
+    RedisMonitor monitor = RedisMonitor.builder(bp).statusService(status).clock(clock).build();
+    String queue = TestNames.uniqueQueue("slow-status");
+    String id = bp.queue(queue).add("j", Map.of()).id();
+    assertThat(monitor.report().alerts()).isEmpty(); // the window starts here
+
+    CompletableFuture<String> sleep = CompletableFuture.supplyAsync(
+        () -> redis.command(Duration.ofSeconds(10), "DEBUG", "SLEEP", "1.5"));
+    // Redis is asleep once a PING gets no answer within 50 ms.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
+      try {
+        redis.command(Duration.ofMillis(50), "PING");
+        return false;
+      } catch (java.io.UncheckedIOException busy) {
+        return true;
+      }
+    });
+    assertThat(status.get(queue, id)).isPresent();
+    assertThat(sleep.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+
+    clock.advance(Duration.ofSeconds(10));
+    RedisReport r = monitor.report();
+    assertThat(r.client().statusLoadTime()).isGreaterThan(Duration.ofMillis(500));
+    assertThat(rules(r)).contains("redis-status-duration", "redis-slow-commands");
+  }
+
+  @Test
+  void bindToRegistersTheRedisMeters() {
+    RedisServer redis = server("--maxmemory-policy", "allkeys-lru");
+    Bullpen bp = connect(redis.uri(), Duration.ofSeconds(2));
+    String queue = TestNames.uniqueQueue("meters");
+    bp.queue(queue).add("j", Map.of());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RedisMonitor monitor = RedisMonitor.create(bp);
+    monitor.bindTo(registry);
+    assertThat(registry.get("bullpen.redis.memory.used").gauge().value()).isPositive();
+    assertThat(registry.get("bullpen.redis.clients.connected").gauge().value()).isPositive();
+    assertThat(registry.get("bullpen.redis.up").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("bullpen.redis.health").gauge().value()).isEqualTo(3);
+    assertThat(registry.get("bullpen.redis.alerts").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("bullpen.redis.keys.evicted").functionCounter().count()).isZero();
+    assertThat(registry.get("bullpen.redis.client.connections").gauge().value()).isPositive();
+    assertThat(registry.get("bullpen.redis.client.commands").functionCounter().count())
+        .isPositive();
+    assertThat(registry.get("bullpen.redis.client.command.latency").tag("le", "+Inf")
+        .functionCounter().count()).isEqualTo(
+            registry.get("bullpen.redis.client.commands").functionCounter().count());
+    assertThat(registry.get("bullpen.redis.queues.estimated").gauge().value()).isPositive();
+    assertThat(registry.get("bullpen.redis.queue.memory").tag("queue", queue).gauge().value())
+        .isPositive();
+    // no tag besides le (a bucket bound) and queue (bounded by maxQueues)
+    registry.getMeters().forEach(m -> assertThat(m.getId().getTags())
+        .allMatch(t -> t.getKey().equals("le") || t.getKey().equals("queue")));
+    long infos = monitor.infoCommandsSent();
+    for (int i = 0; i < 20; i++) {
+      registry.getMeters().forEach(m -> m.measure().forEach(x -> x.getValue()));
+    }
+    assertThat(monitor.infoCommandsSent()).as("scrapes read the cache").isEqualTo(infos);
   }
 }

@@ -6,6 +6,7 @@ import dev.bullpen.Bullpen;
 import dev.bullpen.admin.Alert;
 import dev.bullpen.admin.Finding;
 import dev.bullpen.admin.QueueRedisFigures;
+import dev.bullpen.admin.RedisDoctor;
 import dev.bullpen.admin.RedisClientFigures;
 import dev.bullpen.admin.RedisMonitor;
 import dev.bullpen.admin.RedisReport;
@@ -14,8 +15,6 @@ import dev.bullpen.status.JobStatusService;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/admin/redis}: the {@link RedisMonitor}'s report as JSON (server figures,
@@ -25,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * At start-up the doctor runs once in the background and logs its problems.
  */
 final class RedisRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(RedisRoutes.class);
+  private final Bullpen bullpen;
   private final RedisMonitor monitor;
 
   RedisRoutes(Bullpen bullpen, JobStatusService status) {
+    this.bullpen = bullpen;
     this.monitor = RedisMonitor.builder(bullpen).statusService(status).build();
   }
 
@@ -36,25 +36,12 @@ final class RedisRoutes {
     return monitor;
   }
 
-  /** Reads the monitor once in the background so the doctor's problems reach the log early. */
+  /**
+   * Runs the doctor once in the background so its problems reach the log early (the doctor
+   * only: the first report estimates the queues, which can take a while on a big keyspace).
+   */
   void checkAtStartup() {
-    Thread t = new Thread(() -> {
-      try {
-        RedisReport r = monitor.report();
-        int problems = 0;
-        for (Finding f : r.findings()) {
-          if (f.isProblem()) {
-            problems++;
-            LOG.warn("redis doctor: {} {}: {} {}", f.severity().word(), f.check(), f.message(),
-                f.advice());
-          }
-        }
-        LOG.info("redis doctor: {} checks, {} problems (bullpen doctor for details)",
-            r.findings().size(), problems);
-      } catch (RuntimeException e) {
-        LOG.warn("redis doctor could not run: {}", e.getMessage());
-      }
-    }, "bullpen-redis-doctor");
+    Thread t = new Thread(() -> RedisDoctor.runAndLog(bullpen), "bullpen-redis-doctor");
     t.setDaemon(true);
     t.start();
   }
