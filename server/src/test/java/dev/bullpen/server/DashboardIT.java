@@ -386,7 +386,7 @@ class DashboardIT {
 
   @Test
   void whateverAJobCarriesRendersAsText() throws Exception {
-    String hostileQueue = q + "-<i>x</i>";
+    String hostileQueue = q + "-<img src=x onerror=window.__owned=4>";
     Queue<Object> qu = bullpen.queue(hostileQueue);
     String name = "<img src=x onerror=\"window.__owned=1\">";
     Job<Object> job = qu.add(name, Map.of("html",
@@ -401,7 +401,7 @@ class DashboardIT {
     browser.waitUntil("detail shown", () -> browser.text("#job-name").equals(name));
     assertThat(browser.text("#job-data")).contains("<script>window.__owned=2</script>");
     assertThat(browser.text("#job-queue")).isEqualTo(hostileQueue);
-    assertThat(browser.all("#view img, #view script, #view i")).isEmpty();
+    assertThat(browser.all("#view img, #view script")).isEmpty();
     assertThat(browser.script("return window.__owned")).isNull();
     assertThat(qu.getJob(job.id())).isPresent();
   }
