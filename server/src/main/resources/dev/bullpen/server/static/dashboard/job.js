@@ -21,8 +21,7 @@ export function mount(root, params, ctx) {
     el('p', { class: 'crumbs' }, el('a', { href: '#/' }, 'Queues'), ' / ',
       el('a', { href: queueHref(q), id: 'job-queue' }, q), ' / job ', el('span', { id: 'job-id' }, id)),
     el('div', { class: 'title-row' }, nameBox, stateBox,
-      el('span', { class: 'actions' }, retry, promote, remove,
-        el('a', { href: '/jobs/' + encodeURIComponent(q) + '/' + encodeURIComponent(id), class: 'quiet' }, 'Live page ↗'))),
+      el('span', { class: 'actions' }, retry, promote, remove)),
     body);
 
   retry.addEventListener('click', () => ctx.act('Retry ' + id, () => post(path + '/retry')));
