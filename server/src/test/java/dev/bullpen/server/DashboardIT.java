@@ -273,6 +273,22 @@ class DashboardIT {
   }
 
   @Test
+  void aViewerTokenReadsButItsActionsAreRefusedWithNothingChanged() {
+    String viewer = "dashboard-it-viewer-0123456789";
+    server.close();
+    server = BullpenServer.start(bullpen, ServerOptions.builder().host("127.0.0.1").port(0)
+        .apiToken(TOKEN).token("watcher", Role.VIEWER, ApiTokens.hash(viewer)).build());
+    bullpen.queue(q).add("render", 1);
+    openWithoutToken("/queues/" + enc(q));
+    browser.type("#token", viewer);
+    browser.click("#token-save");
+    browser.waitUntil("reads work", () -> browser.text("[data-count=waiting]").equals("1"));
+    browser.click("#pause-toggle");
+    browser.waitUntil("refused", () -> browser.text("#banner").startsWith("Not allowed"));
+    assertThat(bullpen.queue(q).isPaused()).isFalse();
+  }
+
+  @Test
   void jobDetailShowsDataLogsAndStackTraceAndRetriesAFailedJob() throws Exception {
     String id = failedJobs(q, 1).get(0);
     open("/queues/" + enc(q) + "/jobs/" + enc(id));
