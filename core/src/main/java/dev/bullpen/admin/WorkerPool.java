@@ -66,8 +66,9 @@ public final class WorkerPool<D> implements AutoCloseable {
     this.handler = handler;
     this.opts = opts;
     this.ratePerWorker = opts.initialRatePerWorker();
-    this.registry = new PoolRegistry(client, queue, opts.instanceId(),
-        opts.scaleInterval().toMillis());
+    String id = opts.instanceId() != null ? opts.instanceId()
+        : ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
+    this.registry = new PoolRegistry(client, queue, id, opts.scaleInterval().toMillis());
     this.target = opts.min();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bullpen-pool-" + queue);

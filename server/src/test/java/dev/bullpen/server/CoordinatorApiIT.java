@@ -152,6 +152,8 @@ class CoordinatorApiIT {
     assertThat(row.get("max").asInt()).isEqualTo(5);
     assertThat(row.get("current").asInt()).isEqualTo(2);
     assertThat(row.get("target").asInt()).isEqualTo(pool.target());
+    assertThat(http.get("/metrics").body()).contains(
+        "bullpen_pool_workers{queue=\"" + q + "\"} 2.0");
   }
 
   @Test

@@ -385,6 +385,17 @@ public final class CoordinatorEngine implements AutoCloseable {
     return opts;
   }
 
+  /** Registers gauges of one worker pool (size, target, running jobs). */
+  public void poolMeters(String queue, java.util.function.IntSupplier current,
+      java.util.function.IntSupplier target, java.util.function.IntSupplier activeJobs) {
+    meters.gauge("bullpen.pool.workers", "Workers the pool runs in this process", current,
+        java.util.function.IntSupplier::getAsInt, "queue", queue);
+    meters.gauge("bullpen.pool.target", "Queue-wide workers the pool's last decision wanted",
+        target, java.util.function.IntSupplier::getAsInt, "queue", queue);
+    meters.gauge("bullpen.pool.active.jobs", "Jobs running in the pool's workers", activeJobs,
+        java.util.function.IntSupplier::getAsInt, "queue", queue);
+  }
+
   /** The client, for worker pools made through the coordinator. */
   public Bullpen client() {
     return client;
