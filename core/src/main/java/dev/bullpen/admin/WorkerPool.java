@@ -51,6 +51,7 @@ public final class WorkerPool<D> implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
   private volatile int target;
+  private volatile int size;
   private volatile double ratePerWorker;
   private long lowSince = -1;
   private long lastDecisionNanos;
@@ -162,8 +163,8 @@ public final class WorkerPool<D> implements AutoCloseable {
     finishedAtLastDecision = done;
   }
 
-  private void resize(int size) {
-    while (workers.size() < size) {
+  private void resize(int wanted) {
+    while (workers.size() < wanted) {
       Worker<D> w = client.worker(queue, dataType, handler, opts.workerOptions().toBuilder()
           .autorun(true).build());
       w.addListener(new WorkerListener<>() {
@@ -179,12 +180,13 @@ public final class WorkerPool<D> implements AutoCloseable {
       });
       workers.add(w);
     }
-    while (workers.size() > size) {
+    while (workers.size() > wanted) {
       Worker<D> w = workers.remove(workers.size() - 1);
       Thread t = new Thread(w::close, "bullpen-pool-close-" + queue);
       t.setDaemon(true);
       t.start();
     }
+    this.size = workers.size();
   }
 
   /** The queue this pool works on. */
@@ -207,11 +209,9 @@ public final class WorkerPool<D> implements AutoCloseable {
     return target;
   }
 
-  /** Workers this pool runs now. */
+  /** Workers this pool runs now (without waiting for a decision in progress). */
   public int current() {
-    synchronized (lock) {
-      return workers.size();
-    }
+    return size;
   }
 
   /** Jobs running in this pool's workers now. */
@@ -246,6 +246,7 @@ public final class WorkerPool<D> implements AutoCloseable {
       closed = true;
       toClose = new ArrayList<>(workers);
       workers.clear();
+      size = 0;
     }
     scheduler.shutdownNow();
     List<Thread> threads = new ArrayList<>();
