@@ -39,7 +39,13 @@ final class CoordinatorRoutes {
     String q = Params.queue(ctx.pathParam("queue"));
     Coordinator c = coordinator();
     if (!c.watches(q)) {
-      if (!c.watch(q)) {
+      boolean exists;
+      try {
+        exists = c.watch(q);
+      } catch (IllegalStateException e) {
+        throw ApiError.unavailable(e.getMessage()); // maxQueues reached
+      }
+      if (!exists) {
         throw ApiError.notFound("no queue named '" + q + "'");
       }
       c.refresh();
