@@ -91,13 +91,13 @@ public final class BullpenServer implements AutoCloseable {
     JobRoutes jobs = new JobRoutes(bullpen, status, opts);
     QueueRoutes queues = new QueueRoutes(bullpen);
     HealthRoutes health = new HealthRoutes(bullpen, status);
+    String jobPage = resource("job.html");
+    String index = resource("index.html");
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StatusCacheMeters.bind(registry, status);
     this.coordinator = opts.coordinator() == null ? null
         : Coordinator.start(bullpen, opts.coordinator(), registry);
     CoordinatorRoutes coord = new CoordinatorRoutes(coordinator, registry);
-    String jobPage = resource("job.html");
-    String index = resource("index.html");
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = opts.maxRequestBytes();
@@ -128,6 +128,11 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/health", Role.PUBLIC, health::live);
         t.add(r, GET, "/health/ready", Role.PUBLIC, health::ready);
         t.add(r, GET, "/api/status-cache", Role.VIEWER, health::counters);
+        t.add(r, GET, "/api/admin/queues/{queue}/performance", Role.VIEWER, coord::performance);
+        t.add(r, GET, "/api/admin/queues/{queue}/health", Role.VIEWER, coord::health);
+        t.add(r, GET, "/api/admin/alerts", Role.VIEWER, coord::alerts);
+        t.add(r, GET, "/api/admin/coordinator", Role.VIEWER, coord::status);
+        t.add(r, GET, "/metrics", Role.VIEWER, coord::metrics);
         t.add(r, GET, "/api/queues", Role.VIEWER, queues::list);
         t.add(r, GET, "/api/queues/{queue}", Role.VIEWER, queues::get);
         t.add(r, GET, "/api/queues/{queue}/jobs", Role.VIEWER, jobs::list);
@@ -137,11 +142,6 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/events", Role.PUBLIC, streams::handle);
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/logs", Role.PUBLIC, jobs::logs);
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
-        t.add(r, GET, "/api/admin/queues/{queue}/performance", Role.VIEWER, coord::performance);
-        t.add(r, GET, "/api/admin/queues/{queue}/health", Role.VIEWER, coord::health);
-        t.add(r, GET, "/api/admin/alerts", Role.VIEWER, coord::alerts);
-        t.add(r, GET, "/api/admin/coordinator", Role.VIEWER, coord::status);
-        t.add(r, GET, "/metrics", Role.VIEWER, coord::metrics);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         t.add(r, GET, "/", Role.PUBLIC, ctx -> page(ctx, index, false));
       });
