@@ -55,7 +55,6 @@ final class CoordinatorRoutes {
 
   void performance(Context ctx) {
     String q = watched(ctx);
-    QueueMetrics m = coordinator().metrics(q);
     ObjectNode n = Json.object();
     n.put("queue", q);
     ArrayNode minutes = n.putArray("minutes");
@@ -65,6 +64,32 @@ final class CoordinatorRoutes {
       row.put("completed", t.completed());
       row.put("failed", t.failed());
     }
+    n.setAll(metrics(coordinator().metrics(q)));
+    noStore(ctx);
+    ServerErrors.json(ctx, 200, n);
+  }
+
+  /**
+   * Adds {@code "metrics"}, {@code "health"} and {@code "alerts"} for {@code queue} to a stats
+   * answer (the admin stats route calls it once both branches are merged); adds nothing when
+   * the server runs no coordinator or the queue cannot be watched.
+   */
+  static void addToStats(ObjectNode stats, Coordinator c, String queue) {
+    if (c == null || !(c.watches(queue) || c.watch(queue))) {
+      return;
+    }
+    stats.set("metrics", metrics(c.metrics(queue)));
+    QueueHealth h = c.health(queue);
+    stats.put("health", h.level().word());
+    ArrayNode alerts = stats.putArray("alerts");
+    for (Alert a : h.alerts()) {
+      alerts.add(alert(a));
+    }
+  }
+
+  /** The performance figures of one snapshot (everything but the per-minute history). */
+  static ObjectNode metrics(QueueMetrics m) {
+    ObjectNode n = Json.object();
     n.put("throughputPerMin", m.throughputPerMinute());
     n.put("failureRate", m.failureRate());
     n.put("completed", m.completed());
@@ -76,8 +101,7 @@ final class CoordinatorRoutes {
     n.put("backlog", m.backlog());
     n.put("activeWorkers", m.activeWorkers());
     n.put("computedAt", m.at().toEpochMilli());
-    noStore(ctx);
-    ServerErrors.json(ctx, 200, n);
+    return n;
   }
 
   void health(Context ctx) {

@@ -134,6 +134,16 @@ class CoordinatorApiIT {
     JsonNode all = getJson("/api/admin/alerts").get("alerts");
     assertThat(all).hasSize(1);
     assertThat(all.get(0)).isEqualTo(alert);
+
+    // What the admin stats route adds once merged.
+    com.fasterxml.jackson.databind.node.ObjectNode stats = Json.object();
+    CoordinatorRoutes.addToStats(stats, server.coordinator(), q);
+    assertThat(stats.get("health").asText()).isEqualTo("warning");
+    assertThat(stats.get("alerts").get(0)).isEqualTo(alert);
+    assertThat(stats.get("metrics").get("backlog").asLong()).isEqualTo(61);
+    com.fasterxml.jackson.databind.node.ObjectNode none = Json.object();
+    CoordinatorRoutes.addToStats(none, server.coordinator(), TestNames.uniqueQueue("absent"));
+    assertThat(none.isEmpty()).isTrue();
   }
 
   @Test
