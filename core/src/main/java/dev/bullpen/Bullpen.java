@@ -40,12 +40,23 @@ import org.slf4j.LoggerFactory;
  * the command timeout, while workers and events readers retry on their own. Redis replicates
  * asynchronously, so a job whose add returned can still be lost in a failover unless
  * {@link Builder#durableAdd durable adds} are on.
+ *
+ * <p>At connect the client checks the server: it refuses a {@code maxmemory-policy} other than
+ * {@code noeviction} ({@link UnsafeRedisConfigException}, unless
+ * {@link Builder#tolerateEvictionPolicy tolerated}), and while connected it watches for a loss of
+ * Redis data such as a restart without persistence ({@link #redisDataLost()}, logged as an
+ * ERROR). {@link #redisAlerts()} reports both for health checks. Credentials come from the URI
+ * ({@code redis://user:password@host:port}) and never appear in messages or logs; TLS
+ * ({@code rediss://}) trusts the JDK's CAs or the ones given by {@link Builder#caCertificate}.
+ * The least-privilege ACL rule set Bullpen needs is in {@code docs/redis-acl.md}.
  */
 public final class Bullpen implements AutoCloseable {
   /** BullMQ's default key prefix. */
   public static final String DEFAULT_PREFIX = "bull";
   /** Default limit for every ordinary Redis call. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  /** Default period of the check for a loss of Redis data ({@link #redisDataLost()}). */
+  public static final Duration DEFAULT_DATA_LOSS_CHECK_INTERVAL = Duration.ofSeconds(5);
   /** Default limit on one job's JSON data. */
   public static final int DEFAULT_MAX_DATA_BYTES = 1 << 20;
 
@@ -63,6 +74,9 @@ public final class Bullpen implements AutoCloseable {
   private final Duration durableTimeout;
   private final RedisGateway gateway;
   private final Scripts scripts;
+  private final String evictingPolicy;
+  private final java.time.Instant connectedAt;
+  private final DataLossDetector dataLoss;
   private final List<AutoCloseable> handles = new CopyOnWriteArrayList<>();
 
   private Bullpen(Builder b) {
@@ -73,10 +87,21 @@ public final class Bullpen implements AutoCloseable {
     this.durableReplicas = b.durableReplicas;
     this.durableTimeout = b.durableTimeout;
     this.scripts = new Scripts(new ScriptLoader());
-    this.gateway = new RedisGateway(b.target(), b.commandTimeout,
+    RedisTarget target = b.target();
+    if (b.trust != null) {
+      target = target.withTrust(b.trust);
+    }
+    this.gateway = new RedisGateway(target, b.commandTimeout,
         b.durableReplicas > 0 ? b.durableTimeout : null);
-    if (b.checkServer) {
-      ServerCheck.warnAboutServer(gateway, LOG);
+    this.connectedAt = clock.instant();
+    try {
+      this.evictingPolicy = b.checkServer
+          ? ServerCheck.checkServer(gateway, LOG, b.tolerateEviction) : null;
+      this.dataLoss = b.checkServer && !b.dataLossCheckInterval.isZero()
+          ? new DataLossDetector(gateway, prefix, clock, b.dataLossCheckInterval) : null;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
     }
   }
 
@@ -208,6 +233,57 @@ public final class Bullpen implements AutoCloseable {
     return List.copyOf(names);
   }
 
+  /**
+   * Whether this client noticed that Redis lost data it had seen: its marker key vanished, as
+   * after a restart without persistence, a failover to a replica that lacked the data, a
+   * FLUSHALL or an eviction. Each loss is also logged as an ERROR naming the server. Stays true
+   * for the life of the client. Checked every {@link Builder#dataLossCheckInterval}; always
+   * false when the check is off ({@code checkServer(false)} or a zero interval).
+   */
+  public boolean redisDataLost() {
+    return dataLoss != null && dataLoss.losses() > 0;
+  }
+
+  /** How many losses of Redis data this client noticed (see {@link #redisDataLost()}). */
+  public long redisDataLosses() {
+    return dataLoss == null ? 0 : dataLoss.losses();
+  }
+
+  /**
+   * The evicting {@code maxmemory-policy} this client runs on because it was told to tolerate it
+   * ({@link Builder#tolerateEvictionPolicy}), or empty when Redis has {@code noeviction} (or the
+   * check was off).
+   */
+  public java.util.Optional<String> evictingPolicy() {
+    return java.util.Optional.ofNullable(evictingPolicy);
+  }
+
+  /**
+   * Alerts about the Redis server this client noticed, for health reports: rule
+   * {@code redis-data-lost} (critical) after a loss of Redis data, and
+   * {@code redis-eviction-policy} (critical) while running on a tolerated evicting policy. The
+   * subject is {@code "redis"}. Empty when all is well.
+   */
+  public List<dev.bullpen.admin.Alert> redisAlerts() {
+    List<dev.bullpen.admin.Alert> out = new java.util.ArrayList<>();
+    if (redisDataLost()) {
+      out.add(new dev.bullpen.admin.Alert("redis-data-lost", "redis",
+          dev.bullpen.admin.HealthLevel.CRITICAL, "Redis at " + gateway.target().describe()
+          + " lost its data " + dataLoss.losses() + " time(s) while this client ran (restart"
+          + " without persistence, failover, flush or eviction): accepted jobs may be gone."
+          + " Run Redis with appendonly yes and maxmemory-policy noeviction.",
+          dataLoss.losses(), 0, dataLoss.lastLoss()));
+    }
+    if (evictingPolicy != null) {
+      out.add(new dev.bullpen.admin.Alert("redis-eviction-policy", "redis",
+          dev.bullpen.admin.HealthLevel.CRITICAL, "Redis at " + gateway.target().describe()
+          + " has maxmemory-policy '" + evictingPolicy + "': it may evict jobs under memory"
+          + " pressure. Set maxmemory-policy noeviction.", Double.NaN, Double.NaN,
+          connectedAt));
+    }
+    return out;
+  }
+
   JobCodec codec() {
     return codec;
   }
@@ -265,6 +341,9 @@ public final class Bullpen implements AutoCloseable {
       }
     }
     handles.clear();
+    if (dataLoss != null) {
+      dataLoss.close();
+    }
     gateway.close();
   }
 
@@ -280,6 +359,9 @@ public final class Bullpen implements AutoCloseable {
     private JobCodec codec = new JacksonJobCodec();
     private int maxDataBytes = DEFAULT_MAX_DATA_BYTES;
     private boolean checkServer = true;
+    private boolean tolerateEviction;
+    private RedisTarget.Trust trust;
+    private Duration dataLossCheckInterval = DEFAULT_DATA_LOSS_CHECK_INTERVAL;
 
     private Builder() {}
 
@@ -391,9 +473,75 @@ public final class Bullpen implements AutoCloseable {
       return this;
     }
 
-    /** Whether to check the server's version and eviction policy at connect (default true). */
+    /**
+     * Whether to check the server at connect (version, {@code maxmemory-policy}) and watch it
+     * for a loss of data while connected (default true). Off, none of this happens: no refusal
+     * of an evicting policy, no marker key, {@link Bullpen#redisDataLost()} stays false.
+     */
     public Builder checkServer(boolean check) {
       this.checkServer = check;
+      return this;
+    }
+
+    /**
+     * Whether to start on a Redis whose {@code maxmemory-policy} is not {@code noeviction}
+     * (default false: {@link #build()} throws {@link UnsafeRedisConfigException}). Under an
+     * evicting policy Redis deletes keys when memory runs short, including jobs whose add
+     * returned. Tolerated, the client logs an ERROR at connect and reports the policy in
+     * {@link Bullpen#evictingPolicy()} and {@link Bullpen#redisAlerts()} (critical).
+     */
+    public Builder tolerateEvictionPolicy(boolean tolerate) {
+      this.tolerateEviction = tolerate;
+      return this;
+    }
+
+    /**
+     * How often the client checks that Redis still holds its marker key, to notice a loss of
+     * Redis data ({@link Bullpen#redisDataLost()}); default
+     * {@link Bullpen#DEFAULT_DATA_LOSS_CHECK_INTERVAL} (5 s), {@link Duration#ZERO} turns the check off. Each
+     * check is one GET.
+     */
+    public Builder dataLossCheckInterval(Duration interval) {
+      if (interval == null || interval.isNegative()
+          || (!interval.isZero() && interval.toMillis() < 10)) {
+        throw new IllegalArgumentException("dataLossCheckInterval must be zero (off) or at"
+            + " least 10 ms, got " + interval);
+      }
+      this.dataLossCheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * Trusts the CA certificates in this PEM file for TLS ({@code rediss://}) instead of the
+     * JDK's default trust store, e.g. a private CA that signed the Redis server's certificate.
+     * The server's certificate must also name the host of the URI (hostname verification stays
+     * on).
+     *
+     * @throws IllegalArgumentException when the file is not readable
+     */
+    public Builder caCertificate(java.nio.file.Path pemFile) {
+      if (pemFile == null || !java.nio.file.Files.isReadable(pemFile)) {
+        throw new IllegalArgumentException("caCertificate must be a readable PEM file, got "
+            + pemFile);
+      }
+      this.trust = new RedisTarget.Trust(pemFile, null, null);
+      return this;
+    }
+
+    /**
+     * Trusts the certificates of this key store (JKS or PKCS#12) for TLS ({@code rediss://})
+     * instead of the JDK's default trust store.
+     *
+     * @param password the store's password, or null when it has none
+     * @throws IllegalArgumentException when the file is not readable
+     */
+    public Builder trustStore(java.nio.file.Path file, char[] password) {
+      if (file == null || !java.nio.file.Files.isReadable(file)) {
+        throw new IllegalArgumentException("trustStore must be a readable key store file, got "
+            + file);
+      }
+      this.trust = new RedisTarget.Trust(null, file,
+          password == null ? null : password.clone());
       return this;
     }
 

@@ -207,6 +207,23 @@ public final class Job<D> {
     Queue.reprocess(ctx, id, Queue.stateOf(ctx, id), false);
   }
 
+  /**
+   * Runs the job again if it is in {@code from} (failed or completed), atomically: a job that
+   * moved on meanwhile is left alone. With {@code resetAttempts} its attempts count starts
+   * again from 0, so it gets all its {@link JobOptions#attempts() attempts} anew (BullMQ's
+   * {@code retry(state, {resetAttemptsMade, resetAttemptsStarted})}).
+   *
+   * @throws IllegalArgumentException when {@code from} is not failed or completed
+   * @throws JobNotFoundException when the job no longer exists
+   * @throws JobStateException when the job is not in {@code from}
+   */
+  public void retry(JobState from, boolean resetAttempts) {
+    if (from != JobState.FAILED && from != JobState.COMPLETED) {
+      throw new IllegalArgumentException("retry takes failed or completed, got " + from);
+    }
+    Queue.reprocess(ctx, id, from, resetAttempts);
+  }
+
   /** Makes a delayed job ready now. */
   public void promote() {
     Queue.promote(ctx, id);

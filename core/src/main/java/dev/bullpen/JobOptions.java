@@ -24,6 +24,11 @@ import java.util.Objects;
 public final class JobOptions {
   /** No options: an automatic id, ready at once, one attempt, finished jobs kept. */
   public static final JobOptions DEFAULT = builder().build();
+  /**
+   * The key of {@link #timeout()} in the stored opts JSON, in milliseconds. Bullpen's own: BullMQ
+   * has no job timeout and keeps unknown option keys as they are, so Node workers ignore it.
+   */
+  public static final String TIMEOUT_KEY = "bpTimeout";
   /** BullMQ's highest priority number (2^21 - 1); 0 means "no priority". */
   public static final int MAX_PRIORITY = 2_097_151;
 
@@ -38,6 +43,7 @@ public final class JobOptions {
   private final Instant timestamp;
   private final int stackTraceLimit;
   private final int keepLogs;
+  private final long timeoutMs;
   private volatile String storedJson;
 
   private JobOptions(Builder b) {
@@ -52,6 +58,7 @@ public final class JobOptions {
     this.timestamp = b.timestamp;
     this.stackTraceLimit = b.stackTraceLimit;
     this.keepLogs = b.keepLogs;
+    this.timeoutMs = b.timeoutMs;
   }
 
   public static Builder builder() {
@@ -71,6 +78,7 @@ public final class JobOptions {
     b.timestamp = timestamp;
     b.stackTraceLimit = stackTraceLimit;
     b.keepLogs = keepLogs;
+    b.timeoutMs = timeoutMs;
     return b;
   }
 
@@ -126,6 +134,15 @@ public final class JobOptions {
     return keepLogs;
   }
 
+  /**
+   * How long one attempt's handler may run before the job fails with
+   * {@link JobTimeoutException}; null when not set (the worker's
+   * {@link WorkerOptions#jobTimeout()} applies, else no limit).
+   */
+  public Duration timeout() {
+    return timeoutMs > 0 ? Duration.ofMillis(timeoutMs) : null;
+  }
+
   /** The stored form, with BullMQ's names and short keys ({@code kl}); attempts always present. */
   Map<String, Object> toStored() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -164,6 +181,9 @@ public final class JobOptions {
     }
     if (keepLogs > 0) {
       m.put("kl", keepLogs);
+    }
+    if (timeoutMs > 0) {
+      m.put(TIMEOUT_KEY, timeoutMs);
     }
     m.put("attempts", attempts);
     return m;
@@ -238,6 +258,7 @@ public final class JobOptions {
     b.stackTraceLimit = m.get("stackTraceLimit") instanceof Number
         ? (int) longOf(m.get("stackTraceLimit")) : -1;
     b.keepLogs = (int) longOf(m.get("kl"));
+    b.timeoutMs = Math.max(0, longOf(m.get(TIMEOUT_KEY)));
     return b.build();
   }
 
@@ -263,6 +284,7 @@ public final class JobOptions {
     private Instant timestamp;
     private int stackTraceLimit = -1;
     private int keepLogs;
+    private long timeoutMs;
 
     private Builder() {}
 
@@ -346,6 +368,22 @@ public final class JobOptions {
         throw new IllegalArgumentException("keepLogs must be >= 0, got " + rows);
       }
       this.keepLogs = rows;
+      return this;
+    }
+
+    /**
+     * Fails an attempt whose handler runs longer than {@code timeout} with
+     * {@link JobTimeoutException} ("job timed out after n ms"): the attempt counts, the job is
+     * retried per {@link #attempts} and {@link #backoff}, the worker's slot is freed at once and
+     * the handler's thread is interrupted (a handler that ignores interrupts keeps its thread,
+     * never the slot). Overrides {@link WorkerOptions.Builder#jobTimeout}. Stored in the opts
+     * JSON under {@value #TIMEOUT_KEY} (ms), which BullMQ's Node workers ignore.
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("timeout must be at least 1 ms, got " + timeout);
+      }
+      this.timeoutMs = timeout.toMillis();
       return this;
     }
 

@@ -17,6 +17,15 @@ import org.slf4j.LoggerFactory;
  * meets Redis unavailable is retried a few times: every finishing script checks the lock and
  * that the job is active, so a retry after a call that did take effect is rejected (-2/-3) and
  * writes nothing.
+ *
+ * <p>Timeouts: a job with a timeout (its own, else the worker's) gets a {@link Deadline} on the
+ * worker's timer. Whichever comes first, the handler returning or the deadline, settles the
+ * attempt (one compare-and-set). When the deadline wins it interrupts the handler's thread and
+ * fails the attempt on a fresh processor thread, which then owns the slot and goes on with the
+ * next job; the handler's thread, whenever it returns, sees the attempt settled and drops
+ * everything (its result, its error, its slot). The lock token makes a late finish harmless
+ * anyway. A handler that ignores interrupts keeps its thread, never the slot: the processor
+ * pool grows by a thread instead.
  */
 final class JobRunner<D> {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -39,9 +48,20 @@ final class JobRunner<D> {
    * job was handed to the finisher, which then owns the slot.
    */
   void run(Job<D> first) {
+    runChain(() -> first);
+  }
+
+  /** Fails an attempt that overran its timeout, then goes on like {@link #run}. */
+  void timedOut(Job<D> job, java.time.Duration timeout) {
+    LOG.warn("queue {}: job {} timed out after {} ms; failing the attempt and interrupting its"
+        + " handler", ctx.name, job.id(), timeout.toMillis());
+    runChain(() -> fail(job, new JobTimeoutException(timeout), false));
+  }
+
+  private void runChain(java.util.function.Supplier<Job<D>> start) {
     boolean release = true;
     try {
-      Job<D> job = first;
+      Job<D> job = start.get();
       while (job != null) {
         job = processOne(job);
         if (job == handedOff) {
@@ -73,16 +93,25 @@ final class JobRunner<D> {
       return fail(job, new UnrecoverableJobException("job started more than allowable limit"),
           true);
     }
+    java.time.Duration timeout = job.opts().timeout() != null ? job.opts().timeout()
+        : w.opts.jobTimeout();
+    Deadline deadline = timeout == null ? null : new Deadline(job, timeout);
     Object result;
     try {
       result = w.handler.handle(job);
     } catch (DelayJobException d) {
+      if (deadline != null && !deadline.settle()) {
+        return abandoned();
+      }
       w.held.remove(job.id());
       guarded(job, "delay", () -> ctx.check(ctx.evalLong(ctx.scripts().moveToDelayed,
           ctx.keys.base(), job.id(), job.lockToken(), Long.toString(ctx.now()),
           Long.toString(d.delay().toMillis()), "1", "", ""), "moveToDelayed", job.id()));
       return null;
     } catch (Throwable t) {
+      if (deadline != null && !deadline.settle()) {
+        return abandoned();
+      }
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -91,6 +120,9 @@ final class JobRunner<D> {
         throw (Error) t;
       }
       return fail(job, t, false);
+    }
+    if (deadline != null && !deadline.settle()) {
+      return abandoned();
     }
     String returnJson;
     try {
@@ -103,6 +135,54 @@ final class JobRunner<D> {
         : w.opts.removeOnComplete();
     w.held.remove(job.id());
     return finisher.complete(new Finisher.Pending<>(job, result, returnJson, keep), handedOff);
+  }
+
+  /**
+   * The handler returned after its deadline settled the attempt: drop its outcome; the slot
+   * belongs to the thread that failed the attempt.
+   */
+  private Job<D> abandoned() {
+    Thread.interrupted();
+    return handedOff;
+  }
+
+  /** One attempt's timeout; see the class notes. */
+  private final class Deadline implements Runnable {
+    private final java.util.concurrent.atomic.AtomicBoolean settled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread handlerThread = Thread.currentThread();
+    private final Job<D> job;
+    private final java.time.Duration timeout;
+    private final java.util.concurrent.Future<?> timer;
+
+    Deadline(Job<D> job, java.time.Duration timeout) {
+      this.job = job;
+      this.timeout = timeout;
+      this.timer = w.schedule(this, timeout.toMillis());
+    }
+
+    /** Called by the handler's thread; false when the deadline settled the attempt first. */
+    boolean settle() {
+      if (settled.compareAndSet(false, true)) {
+        timer.cancel(false);
+        return true;
+      }
+      return false;
+    }
+
+    /** On the worker's timer: must be quick, so the failing runs on a processor thread. */
+    @Override
+    public void run() {
+      if (settled.compareAndSet(false, true)) {
+        handlerThread.interrupt();
+        w.execute(() -> timedOut(job, timeout), () -> {
+          LOG.warn("queue {}: job {} timed out during shutdown; the stalled check will recover"
+              + " it", ctx.name, job.id());
+          w.held.remove(job.id());
+          w.slots.release();
+        });
+      }
+    }
   }
 
   private Job<D> fail(Job<D> job, Throwable error, boolean unrecoverable) {

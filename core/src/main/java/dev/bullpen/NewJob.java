@@ -1,7 +1,5 @@
 package dev.bullpen;
 
-import java.util.Objects;
-
 /**
  * One job for {@link Queue#addBulk}: a name, data and options.
  *
@@ -10,7 +8,9 @@ import java.util.Objects;
 public record NewJob<D>(String name, D data, JobOptions opts) {
   /** A job with the given options ({@code null} options mean {@link JobOptions#DEFAULT}). */
   public NewJob {
-    Objects.requireNonNull(name, "job name");
+    if (name == null) {
+      throw new IllegalArgumentException("job name must not be null");
+    }
     opts = opts == null ? JobOptions.DEFAULT : opts;
   }
 

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A producer's and operator's handle on one queue: add jobs, read them, count them, pause,
@@ -58,14 +59,61 @@ public final class Queue<D> implements AutoCloseable {
    * Adds a job. With a custom {@link JobOptions#jobId()} the add is idempotent: if that id
    * exists, nothing changes and the returned job carries the id (read it with {@link #getJob}).
    * When this method returns, the job is in Redis.
+   *
+   * @throws AddOutcomeUnknownException when the reply was lost (timeout, broken connection):
+   *     the job may or may not exist; adding again with the same custom id is safe
+   * @throws RedisOutOfMemoryException when Redis is full ({@code noeviction}): nothing written
+   * @throws RedisUnavailableException when Redis refused to serve the call right now
    */
   public Job<D> add(String name, D data, JobOptions opts) {
     return addBulk(List.of(new NewJob<>(name, data, opts))).get(0);
   }
 
+  /** {@link #addAsync(String, Object, JobOptions)} with default options. */
+  public CompletableFuture<Job<D>> addAsync(String name, D data) {
+    return addAsync(name, data, JobOptions.DEFAULT);
+  }
+
+  /**
+   * Adds a job without waiting for Redis, so one thread can keep many adds in flight on the
+   * client's pipelined connection. The job is validated and encoded before this returns (bad
+   * input throws {@link IllegalArgumentException} at once and nothing is sent); the future
+   * completes with the job once Redis stored it, or exceptionally with the failure
+   * {@link #add(String, Object, JobOptions)} would have thrown. It completes on the client's I/O
+   * thread: keep callbacks short and never block in them. With durable adds
+   * ({@code Bullpen.builder().durableAdds}) this waits for the replicas like {@code add} and
+   * returns a completed future.
+   */
+  public CompletableFuture<Job<D>> addAsync(String name, D data, JobOptions opts) {
+    NewJob<D> job = new NewJob<>(name, data, opts);
+    if (ctx.client.durableReplicas() > 0) {
+      return CompletableFuture.completedFuture(addBulk(List.of(job)).get(0));
+    }
+    String[] e = encode(job, ctx.now(), "");
+    String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
+    String[] args = {ctx.keys.base(), "1"};
+    CompletableFuture<Job<D>> out = new CompletableFuture<>();
+    ctx.redis().evalWithBinaryAsync(ctx.scripts().addJobs, keys, args, MsgPack.packStrings(e))
+        .whenComplete((ids, failure) -> {
+          if (failure == null) {
+            out.complete(new Job<>(ctx, (String) ids.get(0), Map.of("name", e[1], "data", e[2],
+                "opts", e[3], "timestamp", e[4], "delay", e[5], "priority", e[6]), dataType,
+                null));
+          } else if (failure instanceof BullpenException) {
+            out.completeExceptionally(addFailure((BullpenException) failure, List.of(job), 0,
+                1));
+          } else {
+            out.completeExceptionally(failure);
+          }
+        });
+    return out;
+  }
+
   /**
    * Adds many jobs with one script call per {@value #BULK_CHUNK} jobs (one round trip each).
-   * All jobs are validated and encoded before anything is sent; each chunk is atomic.
+   * All jobs are validated and encoded before anything is sent; each chunk is atomic. Errors are
+   * those of {@link #add(String, Object, JobOptions)}; when a chunk fails, the message says how
+   * many jobs of earlier chunks were added.
    */
   public List<Job<D>> addBulk(List<NewJob<D>> jobs) {
     if (jobs == null) {
@@ -92,19 +140,16 @@ public final class Queue<D> implements AutoCloseable {
       }
       String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
       String[] args = {ctx.keys.base(), Integer.toString(to - from)};
-      List<Object> ids;
-      if (replicas > 0) {
-        // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
-        RedisGateway.Replicated r = ctx.redis().evalWithBinaryReplicated(
-            ctx.scripts().addJobs, keys, args, MsgPack.packStrings(fields), replicas,
-            ctx.client.durableTimeout().toMillis());
-        ids = r.reply();
-        acknowledged = Math.min(acknowledged, r.acknowledged());
-        waitError = r.waitError() != null ? r.waitError() : waitError;
-      } else {
-        ids = ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys, args,
-            MsgPack.packStrings(fields));
+      RedisGateway.Replicated r;
+      try {
+        r = addChunk(keys, args, fields, replicas);
+      } catch (BullpenException e) {
+        throw addFailure(e, jobs, from, to);
       }
+      List<Object> ids = r.reply();
+      // WAIT after every chunk: a later chunk's failure must not hide an earlier one's fate.
+      acknowledged = Math.min(acknowledged, r.acknowledged());
+      waitError = r.waitError() != null ? r.waitError() : waitError;
       for (int i = from; i < to; i++) {
         String[] e = encoded.get(i);
         Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
@@ -124,6 +169,50 @@ public final class Queue<D> implements AutoCloseable {
           + " again is safe and waits again", added, acknowledged, replicas);
     }
     return out;
+  }
+
+  /** Runs addJobs for one chunk; without durable adds the WAIT part is "all acknowledged". */
+  private RedisGateway.Replicated addChunk(String[] keys, String[] args, String[] fields,
+      int replicas) {
+    if (replicas > 0) {
+      return ctx.redis().evalWithBinaryReplicated(ctx.scripts().addJobs, keys, args,
+          MsgPack.packStrings(fields), replicas, ctx.client.durableTimeout().toMillis());
+    }
+    return new RedisGateway.Replicated(ctx.redis().evalWithBinary(ctx.scripts().addJobs, keys,
+        args, MsgPack.packStrings(fields)), Long.MAX_VALUE, null);
+  }
+
+  private static String describe(List<String> ids) {
+    if (ids.size() == 1) {
+      return ids.get(0) == null ? "a job (automatic id)" : "job '" + ids.get(0) + "'";
+    }
+    return ids.size() + " jobs";
+  }
+
+  /**
+   * What an add of {@code jobs[from, to)} fails with, given the client's translated failure: a
+   * refusal for a full Redis names the queue, a reply that never came is an unknown outcome.
+   */
+  private BullpenException addFailure(BullpenException e, List<NewJob<D>> jobs, int from,
+      int to) {
+    if (e instanceof RedisOutOfMemoryException) {
+      return new RedisOutOfMemoryException("queue " + ctx.name + ": add of " + (to - from)
+          + " job(s) refused" + (from > 0 ? " (the first " + from + " were added)" : "")
+          + ": " + e.getMessage(), e);
+    }
+    if (RedisGateway.outcomeUnknown(e)) {
+      List<String> ids = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        ids.add(jobs.get(i).opts().jobId());
+      }
+      return new AddOutcomeUnknownException("queue " + ctx.name + ": the add of "
+          + describe(ids) + " may or may not have been stored (" + e.getMessage() + ")"
+          + (from > 0 ? "; the first " + from + " job(s) were added" : "") + ". Adding"
+          + " again with the same custom jobId is safe: an existing id is never added"
+          + " twice" + (ids.contains(null) ? "; jobs without a custom id may be added"
+          + " twice" : ""), ids, e);
+    }
+    return e;
   }
 
   private String[] encode(NewJob<D> job, long now, String field) {
@@ -226,6 +315,16 @@ public final class Queue<D> implements AutoCloseable {
     while (ctx.evalLong(ctx.scripts().pause, "resume", first ? "1" : "0") > 0) {
       first = false;
     }
+  }
+
+  /**
+   * Whether the queue exists in Redis: it has an {@code id} key (every add moves it) or a
+   * {@code meta} key (pause, limits, BullMQ's version stamp), the keys by which
+   * {@link Bullpen#queueNames()} finds queues. One command; writes nothing.
+   */
+  public boolean exists() {
+    return ctx.redis().call("exists",
+        r -> r.exists(ctx.keys.key("id"), ctx.keys.key("meta"))) > 0;
   }
 
   /** Whether the queue is paused. */

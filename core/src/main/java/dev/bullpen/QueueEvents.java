@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class QueueEvents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueueEvents.class);
   static final long BLOCK_MS = 10_000;
+  private static final int READ_COUNT = 1000;
 
   private final QueueContext ctx;
   private final List<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
@@ -28,6 +29,7 @@ public final class QueueEvents implements AutoCloseable {
   private volatile String lastId;
   private volatile boolean closed;
   private volatile BlockingConnection conn;
+  private volatile long batchWindowMillis;
 
   QueueEvents(QueueContext ctx, String startAfter) {
     this.ctx = ctx;
@@ -56,6 +58,22 @@ public final class QueueEvents implements AutoCloseable {
     listeners.remove(listener);
   }
 
+  /**
+   * Gathers events into batches: after a read that returned less than a full batch, the reader
+   * waits this long before it reads again, so a burst of events costs Redis one XREAD instead
+   * of one per event. Events then reach listeners up to this much later. Zero (the default)
+   * reads again at once. The status service uses {@code StatusOptions#eventBatchWindow()}.
+   *
+   * @throws IllegalArgumentException when negative or longer than a second
+   */
+  public QueueEvents batchWindow(java.time.Duration window) {
+    if (window == null || window.isNegative() || window.toMillis() > 1000) {
+      throw new IllegalArgumentException("batchWindow must be 0..1000 ms, got " + window);
+    }
+    this.batchWindowMillis = window.toMillis();
+    return this;
+  }
+
   /** The id of the last event delivered (resume point). */
   public String lastEventId() {
     return lastId;
@@ -80,7 +98,7 @@ public final class QueueEvents implements AutoCloseable {
             break;
           }
         }
-        List<BlockingConnection.Entry> entries = c.xread(key, lastId, BLOCK_MS, 1000);
+        List<BlockingConnection.Entry> entries = c.xread(key, lastId, BLOCK_MS, READ_COUNT);
         failures = 0;
         for (BlockingConnection.Entry e : entries) {
           QueueEvent event = new QueueEvent(e.id(), e.fields().get("event"),
@@ -93,6 +111,10 @@ public final class QueueEvents implements AutoCloseable {
             }
           }
           lastId = e.id();
+        }
+        long window = batchWindowMillis;
+        if (window > 0 && !entries.isEmpty() && entries.size() < READ_COUNT) {
+          Thread.sleep(window);
         }
       } catch (InterruptedException e) {
         if (closed) {

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -311,6 +310,24 @@ public final class Worker<D> implements AutoCloseable {
     }
   }
 
+  /** Runs {@code task} on the worker's timer after {@code delayMs}. */
+  java.util.concurrent.Future<?> schedule(Runnable task, long delayMs) {
+    try {
+      return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** Runs {@code task} on a processor thread, or {@code onRejected} when shutting down. */
+  void execute(Runnable task, Runnable onRejected) {
+    try {
+      processors.execute(task);
+    } catch (RejectedExecutionException e) {
+      onRejected.run();
+    }
+  }
+
   private void waitForWork(long nextDelayed) throws InterruptedException {
     long drainMs = opts.drainDelay().toMillis();
     long timeoutMs = drainMs;
@@ -444,16 +461,21 @@ public final class Worker<D> implements AutoCloseable {
     return t;
   }
 
-  /** Virtual threads when the JVM has them (21+), else a fixed pool of platform threads. */
+  /**
+   * Virtual threads when the JVM has them (21+), else platform threads: {@code concurrency}
+   * kept warm, more made on demand. The semaphore bounds the jobs running at once; a pool that
+   * grows keeps a handler that timed out but ignores interrupts from holding a thread a new
+   * job needs.
+   */
   static ExecutorService newProcessorPool(String queue, int concurrency) {
     try {
       Method m = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
       return (ExecutorService) m.invoke(null);
     } catch (ReflectiveOperationException e) {
       AtomicInteger n = new AtomicInteger();
-      return new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), r -> daemon(r, "bullpen-job-" + queue + "-"
-              + n.incrementAndGet()));
+      return new ThreadPoolExecutor(concurrency, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+          new java.util.concurrent.SynchronousQueue<>(), r -> daemon(r, "bullpen-job-" + queue
+              + "-" + n.incrementAndGet()));
     }
   }
 

@@ -37,6 +37,7 @@ public final class WorkerOptions {
   private final boolean skipStalledCheck;
   private final int maxStartedAttempts;
   private final Duration maxRateLimitDelay;
+  private final Duration jobTimeout;
 
   private WorkerOptions(Builder b) {
     this.concurrency = b.concurrency;
@@ -57,6 +58,7 @@ public final class WorkerOptions {
     this.skipStalledCheck = b.skipStalledCheck;
     this.maxStartedAttempts = b.maxStartedAttempts;
     this.maxRateLimitDelay = b.maxRateLimitDelay;
+    this.jobTimeout = b.jobTimeout;
   }
 
   public static Builder builder() {
@@ -83,6 +85,7 @@ public final class WorkerOptions {
     b.skipStalledCheck = skipStalledCheck;
     b.maxStartedAttempts = maxStartedAttempts;
     b.maxRateLimitDelay = maxRateLimitDelay;
+    b.jobTimeout = jobTimeout;
     return b;
   }
 
@@ -177,6 +180,14 @@ public final class WorkerOptions {
     return maxRateLimitDelay;
   }
 
+  /**
+   * Longest run of one attempt's handler for jobs without their own
+   * {@link JobOptions#timeout()}; null (the default) = no limit.
+   */
+  public Duration jobTimeout() {
+    return jobTimeout;
+  }
+
   /** Builds {@link WorkerOptions}; each setter validates at once. */
   public static final class Builder {
     private int concurrency = 1;
@@ -197,6 +208,7 @@ public final class WorkerOptions {
     private boolean skipStalledCheck;
     private int maxStartedAttempts;
     private Duration maxRateLimitDelay = Duration.ofSeconds(30);
+    private Duration jobTimeout;
 
     private Builder() {}
 
@@ -307,6 +319,21 @@ public final class WorkerOptions {
 
     public Builder maxRateLimitDelay(Duration d) {
       this.maxRateLimitDelay = positive("maxRateLimitDelay", d);
+      return this;
+    }
+
+    /**
+     * Fails an attempt whose handler runs longer than this with {@link JobTimeoutException},
+     * for jobs that have no {@link JobOptions.Builder#timeout} of their own; the attempt counts
+     * and the job is retried per its attempts and backoff. The slot is freed at once and the
+     * handler's thread interrupted, so a handler that never returns cannot block the worker.
+     * Null (the default) = no limit.
+     */
+    public Builder jobTimeout(Duration d) {
+      if (d != null && d.toMillis() < 1) {
+        throw new IllegalArgumentException("jobTimeout must be at least 1 ms, got " + d);
+      }
+      this.jobTimeout = d;
       return this;
     }
 

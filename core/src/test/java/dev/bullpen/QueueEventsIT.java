@@ -89,4 +89,56 @@ class QueueEventsIT {
       assertThat(names).containsExactly("added", "waiting");
     }
   }
+
+  /**
+   * With a batch window, a stream of events spread over time costs a few XREADs, not one per
+   * event, and every event still arrives, in order.
+   */
+  @Test
+  void batchWindowGathersSpreadEventsIntoFewReads() throws Exception {
+    String q = TestNames.uniqueQueue("batched");
+    try (RedisServer own = RedisServer.start(); Bullpen bp = Bullpen.connect(own.uri())) {
+      List<String> added = new CopyOnWriteArrayList<>();
+      bp.queueEvents(q).batchWindow(Duration.ofMillis(300)).addListener(e -> {
+        if ("added".equals(e.event())) {
+          added.add(e.jobId());
+        }
+      });
+      Queue<Object> queue = bp.queue(q);
+      long before = xreadCalls(own);
+      for (int i = 0; i < 30; i++) {
+        queue.add("spread", i);
+        Thread.sleep(10); // spread the events over ~300 ms; not a synchronization
+      }
+      await().atMost(WAIT).until(() -> added.size() == 30);
+      long reads = xreadCalls(own) - before;
+      assertThat(added).containsExactlyElementsOf(
+          java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(String::valueOf).toList());
+      // Unbatched, the reader would read about once per event (30 times).
+      assertThat(reads).isLessThanOrEqualTo(6);
+    }
+  }
+
+  @Test
+  void batchWindowRejectsNonsense(RedisServer redis) {
+    try (Bullpen bp = Bullpen.connect(redis.uri())) {
+      QueueEvents events = bp.queueEvents(TestNames.uniqueQueue("bw"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> events.batchWindow(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchWindow");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> events.batchWindow(Duration.ofSeconds(5)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchWindow");
+    }
+  }
+
+  private static long xreadCalls(RedisServer redis) {
+    for (String line : redis.info("commandstats").split("\\r?\\n")) {
+      if (line.startsWith("cmdstat_xread:")) {
+        String calls = line.substring(line.indexOf("calls=") + 6);
+        return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+      }
+    }
+    return 0;
+  }
 }

@@ -318,4 +318,51 @@ class QueueIT {
     assertThat(redis.command("HLEN", key("meta"))).isEqualTo("0");
     assertThatThrownBy(() -> queue.setGlobalConcurrency(0)).hasMessageContaining("concurrency");
   }
+
+  @Test
+  void addAsyncKeepsManyAddsInFlightFromOneThreadAndStoresWhatAddStores() throws Exception {
+    Job<Object> sync = queue.add("render", Map.of("n", 0), JobOptions.builder().attempts(3)
+        .build());
+    List<java.util.concurrent.CompletableFuture<Job<Object>>> futures = new ArrayList<>();
+    for (int i = 1; i <= 500; i++) {
+      futures.add(queue.addAsync("render", Map.of("n", i), JobOptions.builder().attempts(3)
+          .build()));
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (var f : futures) {
+      ids.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS).id());
+    }
+    assertThat(ids).hasSize(500).doesNotContain(sync.id());
+    assertThat(queue.getJobCounts().waiting()).isEqualTo(501);
+    Job<Object> async = futures.get(0).get();
+    Map<String, String> a = bp.queue(name).getJob(async.id()).orElseThrow().fields();
+    Map<String, String> b = bp.queue(name).getJob(sync.id()).orElseThrow().fields();
+    assertThat(a.keySet()).isEqualTo(b.keySet());
+    assertThat(a.get("opts")).isEqualTo(b.get("opts"));
+    assertThat(events().stream().filter("added"::equals).count()).isEqualTo(501);
+  }
+
+  @Test
+  void addAsyncRejectsBadInputAtOnceAndWritesNothing() {
+    long before = redis.dbSize();
+    assertThatThrownBy(() -> queue.addAsync("x".repeat(2000), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+    assertThatThrownBy(() -> queue.addAsync(null, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(redis.dbSize()).isEqualTo(before);
+  }
+
+  @Test
+  void addAsyncFailsWithRedisUnavailableWhenRedisIsGone() throws Exception {
+    try (RedisServer own = RedisServer.start();
+        Bullpen b = Bullpen.builder().uri(own.uri()).commandTimeout(Duration.ofMillis(500))
+            .build()) {
+      Queue<Object> q = b.queue(name);
+      q.addAsync("ok", 1).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      own.kill();
+      var failed = q.addAsync("lost", 2);
+      assertThatThrownBy(() -> failed.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RedisUnavailableException.class);
+    }
+  }
 }

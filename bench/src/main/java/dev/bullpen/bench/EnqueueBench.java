@@ -7,18 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
  * T1a enqueue-bulk and T1b enqueue-single (BENCH.md §4): one producer in this process, no
  * worker, payloads built inside the timed loop.
  *
- * <p>Bullpen's {@code Queue.add} blocks until Redis answered, so "issue 100 adds without
- * awaiting, then await all 100" runs the window's adds on a pool of {@code window} threads
- * (all started before the window); they share the client's one multiplexed connection, which
- * pipelines them like ioredis does. The hand-off to those threads is client CPU the Node
- * harness does not have, and is counted.
+ * <p>"Issue 100 adds without awaiting, then await all 100" is {@code Queue.addAsync} from one
+ * thread, then joining the window's futures; the adds are pipelined on the client's one
+ * multiplexed connection, as ioredis pipelines BullMQ's.
  */
 final class EnqueueBench {
   private EnqueueBench() {}
@@ -28,7 +26,6 @@ final class EnqueueBench {
     int n = a.jobsOrDefault();
     int win = bulk ? a.batch : a.singleWindow();
     h.warmScripts();
-    ExecutorService pool = bulk ? null : Harness.addPool(win);
     try (Bullpen bullpen = h.connect()) {
       Queue<Object> queue = bullpen.queue(a.queue);
       CostWindow.Snapshot s0 = CostWindow.snapshot(h.admin);
@@ -45,12 +42,11 @@ final class EnqueueBench {
           }
           queue.addBulk(jobs);
         } else {
-          List<Future<?>> adds = new ArrayList<>(end - i);
+          List<CompletableFuture<?>> adds = new ArrayList<>(end - i);
           for (int j = i; j < end; j++) {
-            long seq = j;
-            adds.add(pool.submit(() -> queue.add("bench", Payload.of(seq))));
+            adds.add(queue.addAsync("bench", Payload.of(j)));
           }
-          for (Future<?> f : adds) {
+          for (CompletableFuture<?> f : adds) {
             await(f);
           }
         }
@@ -75,10 +71,6 @@ final class EnqueueBench {
       r.putAll(CostWindow.clientCmdSummary(cmds, n));
       r.put("versions", ResultLine.versions());
       return r;
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
     }
   }
 

@@ -12,10 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -115,20 +111,6 @@ final class Harness implements AutoCloseable {
     return n / ((Host.nowMs() - t0) / 1000);
   }
 
-  /**
-   * A pool of {@code threads} daemon threads, all started now (so no thread is created inside a
-   * window), for issuing blocking adds without waiting for earlier ones.
-   */
-  static ExecutorService addPool(int threads) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "bench-add");
-          t.setDaemon(true);
-          return t;
-        });
-    pool.prestartAllCoreThreads();
-    return pool;
-  }
 
   /** Polls until the condition holds or the time is up; true when it held. */
   static boolean waitUntil(BooleanSupplier cond, long timeoutMs, long stepMs) {

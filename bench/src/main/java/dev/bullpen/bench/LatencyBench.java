@@ -6,24 +6,17 @@ import dev.bullpen.Queue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * T3 latency at a steady arrival rate (BENCH.md §4): one worker JVM (concurrency 50, remove on
  * complete), an open-loop producer in this process.
  *
- * <p>Open loop with a blocking {@code Queue.add}: a 1 ms ticker decides which jobs are due and
- * hands each to a pool of {@value #MAX_IN_FLIGHT} threads (started before the window), never
- * waiting for earlier adds; the adds in flight are pipelined on the client's one connection. {@code t0} is read on
- * the pool thread immediately before {@code add()}, so any hand-off delay shows in
- * {@code producerLagMs} (reported, not added to latency) rather than in pickup latency.
+ * <p>Open loop as in the Node harness: a 1 ms ticker sends every job that is due with
+ * {@code Queue.addAsync}, never waiting for earlier adds; the adds in flight are pipelined on
+ * the client's one connection. {@code t0} is read immediately before {@code addAsync()}.
  */
 final class LatencyBench {
-  /** Adds in flight at most; more wait in the pool's queue and show as producer lag. */
-  static final int MAX_IN_FLIGHT = 256;
-
   private LatencyBench() {}
 
   static Map<String, Object> run(Harness h) throws InterruptedException {
@@ -41,7 +34,6 @@ final class LatencyBench {
     o.put("remove", remove);
     o.put("mode", "latency");
     o.put("warmupSeq", warmupSeq);
-    ExecutorService pool = Harness.addPool(MAX_IN_FLIGHT);
     try (WorkerProcesses kids = WorkerProcesses.spawn(List.of(o));
         Bullpen bullpen = h.connect()) {
       kids.awaitReady(60_000);
@@ -55,6 +47,8 @@ final class LatencyBench {
       double cpu0 = Host.processCpuMs();
       Samples lag = new Samples();
       AtomicInteger errors = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<String> firstError =
+          new java.util.concurrent.atomic.AtomicReference<>();
       int sent = 0;
       double start = Host.nowMs();
       while (sent < total) {
@@ -63,17 +57,22 @@ final class LatencyBench {
         while (sent < due) {
           int seq = sent++;
           double scheduled = start + (double) seq / rate * 1000;
-          pool.execute(() -> {
-            double t0 = Host.nowMs();
-            if (seq >= warmupSeq) {
-              lag.add(t0 - scheduled);
-            }
-            try {
-              queue.add("bench", Payload.of(seq, t0));
-            } catch (RuntimeException e) {
-              errors.incrementAndGet();
-            }
-          });
+          double t0 = Host.nowMs();
+          if (seq >= warmupSeq) {
+            lag.add(t0 - scheduled);
+          }
+          try {
+            queue.addAsync("bench", Payload.of(seq, t0)).whenComplete((j, e) -> {
+              if (e != null) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, String.valueOf(e.getCause() != null
+                    ? e.getCause().getMessage() : e.getMessage()));
+              }
+            });
+          } catch (RuntimeException e) {
+            errors.incrementAndGet();
+            firstError.compareAndSet(null, e.toString());
+          }
         }
         if (sent < total) {
           Thread.sleep(1);
@@ -97,6 +96,9 @@ final class LatencyBench {
       r.put("jobs", total);
       r.put("completed", completed);
       r.put("errors", errors.get());
+      if (firstError.get() != null) {
+        r.put("firstError", firstError.get());
+      }
       r.put("status", ok ? "ok" : "drain-timeout");
       r.put("achievedRate", CostWindow.round(sent / ((sendEnd - start) / 1000)));
       r.put("producerLagMs", lag.summary());
@@ -112,9 +114,6 @@ final class LatencyBench {
       r.putAll(CostWindow.clientCmdSummary(st.path("cmds").asLong() + prodCmds, completed));
       r.put("versions", ResultLine.versions());
       return r;
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 }

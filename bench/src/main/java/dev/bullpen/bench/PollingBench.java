@@ -34,7 +34,7 @@ import java.util.function.Function;
  *
  * <pre>
  * java -cp bench/target/bullpen-bench.jar dev.bullpen.bench.PollingBench \
- *     [--pollers 1000] [--seconds 20] [--jobs 300] [--job-ms 4000]
+ *     [--pollers 1000] [--interval-ms 1000] [--seconds 20] [--jobs 300] [--job-ms 4000]
  *     [--mode all|none|ttl|events|http|cold]
  *     [--redis redis://127.0.0.1:PORT]
  * </pre>
@@ -42,8 +42,9 @@ import java.util.function.Function;
  * <p>Without {@code --redis} it starts a private {@code redis-server} on a free loopback port
  * (never 6379) and removes it at the end. Each mode gets a fresh queue of {@code --jobs} jobs that
  * a worker (10 at once) processes during the run: four progress updates {@code --job-ms / 4}
- * apart, then completion. Each poller follows one job and asks for its status every second (first request
- * at a random offset), so 1,000 pollers make about 1,000 requests a second. Modes:
+ * apart, then completion. Each poller follows one job and asks for its status every
+ * {@code --interval-ms} (first request at a random offset), so 1,000 pollers at the default
+ * 1,000 ms make about 1,000 requests a second. Modes:
  * <ul>
  *   <li>{@code none}: every request reads Redis (HGETALL + state script);
  *   <li>{@code ttl}: the plain baseline, an in-process read-through cache with a 30 s TTL;
@@ -57,6 +58,9 @@ import java.util.function.Function;
  * status side's own client sent (reads, the events
  * reader's XREADs and health pings), not the worker's. A request is <em>outdated</em> when it
  * shows less progress than the job had reached at least 100 ms before the request was made.
+ * <em>Staleness</em> of a request: how long before it the job had already reached the progress
+ * step after the one it shows (0 when it shows the newest); its p99 and maximum bound the time
+ * from a change to the first poll that sees it, the poll interval aside.
  * Everything is bounded: at most 10,000 pollers for at most 300 s, all on loopback.
  */
 public final class PollingBench {
@@ -65,13 +69,16 @@ public final class PollingBench {
   private static final int STEPS = 4;
 
   private final int pollers;
+  private final int intervalMs;
   private final int seconds;
   private final int jobs;
   private final int jobMillis;
   private final String redisUri;
 
-  private PollingBench(int pollers, int seconds, int jobs, int jobMillis, String redisUri) {
+  private PollingBench(int pollers, int intervalMs, int seconds, int jobs, int jobMillis,
+      String redisUri) {
     this.pollers = pollers;
+    this.intervalMs = intervalMs;
     this.seconds = seconds;
     this.jobs = jobs;
     this.jobMillis = jobMillis;
@@ -85,23 +92,27 @@ public final class PollingBench {
       a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
     }
     int pollers = bounded(a, "pollers", 1000, 1, 10_000);
+    int intervalMs = bounded(a, "interval-ms", 1000, 100, 60_000);
     int seconds = bounded(a, "seconds", 20, 1, 300);
     int jobs = bounded(a, "jobs", 300, 1, 100_000);
     int jobMillis = bounded(a, "job-ms", 4000, 40, 600_000);
     String mode = a.getOrDefault("mode", "all");
     try (LocalRedis redis = LocalRedis.startUnless(a.get("redis"))) {
-      PollingBench bench = new PollingBench(pollers, seconds, jobs, jobMillis, redis.uri());
-      System.out.printf("PollingBench: %d pollers, 1 request/s each, %d s per mode, %d jobs of"
-          + " %d ms (10 at once, progress every %d ms), Redis %s%n%n", pollers, seconds, jobs,
+      PollingBench bench = new PollingBench(pollers, intervalMs, seconds, jobs,
+          jobMillis, redis.uri());
+      System.out.printf("PollingBench: %d pollers, 1 request per %d ms each, %d s per mode, %d"
+          + " jobs of %d ms (10 at once, progress every %d ms), Redis %s%n%n", pollers,
+          intervalMs, seconds, jobs,
           jobMillis, jobMillis / STEPS, redis.uri());
-      System.out.printf("%-8s %10s %12s %9s %9s %9s %10s%n", "mode", "requests", "cmds/request",
-          "p50 ms", "p99 ms", "max ms", "outdated");
+      System.out.printf("%-8s %10s %12s %9s %9s %9s %10s %13s%n", "mode", "requests",
+          "cmds/request", "p50 ms", "p99 ms", "max ms", "outdated", "stale p99/max");
       for (String m : mode.equals("all") ? List.of("none", "ttl", "events", "http", "cold")
           : List.of(mode)) {
         Map<String, Object> r = m.equals("cold") ? bench.cold() : bench.run(m);
-        System.out.printf("%-8s %10s %12.4f %9.3f %9.3f %9.3f %10s%n", m, r.get("requests"),
-            (double) r.get("commandsPerRequest"), (double) r.get("p50"), (double) r.get("p99"),
-            (double) r.get("max"), r.get("outdated"));
+        System.out.printf("%-8s %10s %12.4f %9.3f %9.3f %9.3f %10s %13s%n", m,
+            r.get("requests"), (double) r.get("commandsPerRequest"), (double) r.get("p50"),
+            (double) r.get("p99"), (double) r.get("max"), r.get("outdated"),
+            r.getOrDefault("staleness", "-"));
         System.out.println("RESULT " + ResultLine.JSON.writeValueAsString(r));
       }
     }
@@ -133,6 +144,7 @@ public final class PollingBench {
       }
       Probe probe = probe(mode, status, q);
       Samples latency = new Samples();
+      Samples staleness = new Samples();
       AtomicLong requests = new AtomicLong();
       AtomicLong outdated = new AtomicLong();
       AtomicLong errors = new AtomicLong();
@@ -176,6 +188,10 @@ public final class PollingBench {
             if (seen != null && isOutdated(seen, at, t0)) {
               outdated.incrementAndGet();
             }
+            if (seen != null) {
+              long next = seen < STEPS ? at[seen + 1] : 0;
+              staleness.add(next != 0 && next < t0 ? (t0 - next) / 1e6 : 0.0);
+            }
           } catch (Exception e) {
             if (measured) {
               errors.incrementAndGet();
@@ -184,7 +200,7 @@ public final class PollingBench {
           if (measured) {
             requests.incrementAndGet();
           }
-        }, random.nextInt(1000), 1000, TimeUnit.MILLISECONDS);
+        }, random.nextInt(intervalMs), intervalMs, TimeUnit.MILLISECONDS);
       }
       pool.awaitTermination(WARMUP.toSeconds() + seconds, TimeUnit.SECONDS);
       long commands = status.commandsSent() - commandsAtWarm.get();
@@ -198,6 +214,9 @@ public final class PollingBench {
       r.put("outdated", String.format("%.2f%%", 100.0 * outdated.get()
           / Math.max(1, requests.get())));
       r.put("errors", errors.get());
+      Map<String, Object> st = staleness.summary();
+      r.put("staleness", String.format("%.0f/%.0f ms", toDouble(st.get("p99")),
+          toDouble(st.get("max"))));
       if (after != null && countersAtWarm[0] != null) {
         // What the commands were: job reads (1 or 2 commands each), the rest is XREAD and PING.
         r.put("statusReads", after.redisReads() - countersAtWarm[0].redisReads());
@@ -223,6 +242,7 @@ public final class PollingBench {
     r.put("test", "polling");
     r.put("mode", mode);
     r.put("pollers", pollers);
+    r.put("intervalMs", intervalMs);
     r.put("seconds", seconds);
     r.put("requests", requests);
     r.put("redisCommands", commands);
@@ -399,60 +419,6 @@ public final class PollingBench {
           "cold-key", n - 1, 1.0, toDouble(k.get("p50")), toDouble(k.get("p99")),
           toDouble(k.get("max")), "-");
       return r;
-    }
-  }
-
-  /** A private redis-server on a free loopback port, unless a loopback URI was given. */
-  private static final class LocalRedis implements AutoCloseable {
-    private final Process process;
-    private final String uri;
-
-    private LocalRedis(Process process, String uri) {
-      this.process = process;
-      this.uri = uri;
-    }
-
-    String uri() {
-      return uri;
-    }
-
-    static LocalRedis startUnless(String given) throws Exception {
-      if (given != null) {
-        URI u = URI.create(given);
-        if (!("127.0.0.1".equals(u.getHost()) || "localhost".equals(u.getHost()))) {
-          throw new IllegalArgumentException("--redis must be on loopback (127.0.0.1)");
-        }
-        return new LocalRedis(null, given);
-      }
-      int port;
-      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-          java.net.InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind",
-          "127.0.0.1", "--save", "", "--appendonly", "no")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      String uri = "redis://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (true) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-          break;
-        } catch (java.io.IOException e) {
-          if (System.nanoTime() > deadline) {
-            p.destroyForcibly();
-            throw new IllegalStateException("redis-server did not start on port " + port, e);
-          }
-          Thread.sleep(50);
-        }
-      }
-      return new LocalRedis(p, uri);
-    }
-
-    @Override
-    public void close() {
-      if (process != null) {
-        process.destroyForcibly();
-      }
     }
   }
 }

@@ -27,6 +27,11 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       StatsCommand.class,
       AddCommand.class,
+      JobsCommand.class,
+      RetryCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      CleanCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -118,11 +118,12 @@ final class RedisConnections implements AutoCloseable {
             return command.getType() == CommandType.WAIT ? waitMs : commandTimeout.toMillis();
           }
         }).build();
+    io.lettuce.core.SslOptions ssl = sslOptions(target.trust());
     if (target.kind() == RedisTarget.Kind.CLUSTER) {
       this.client = null;
       this.clusterClient = RedisClusterClient.create(resources, target.seeds());
       clusterClient.setOptions(ClusterClientOptions.builder().autoReconnect(true)
-          .socketOptions(socket).timeoutOptions(timeouts)
+          .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
           .nodeFilter(n -> !(n.is(RedisClusterNode.NodeFlag.FAIL)
               || n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
               || n.is(RedisClusterNode.NodeFlag.NOADDR)
@@ -140,11 +141,24 @@ final class RedisConnections implements AutoCloseable {
       uri.setTimeout(commandTimeout);
       this.client = RedisClient.create(resources);
       client.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-          .timeoutOptions(timeouts).build());
+          .timeoutOptions(timeouts).sslOptions(ssl).build());
     }
     this.blockingClient = RedisClient.create(resources);
     blockingClient.setOptions(ClientOptions.builder().autoReconnect(false).socketOptions(socket)
+        .sslOptions(ssl)
         .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()).build());
+  }
+
+  /** Lettuce's TLS options for a custom trust; the defaults (JDK trust store) when null. */
+  private static io.lettuce.core.SslOptions sslOptions(RedisTarget.Trust trust) {
+    io.lettuce.core.SslOptions.Builder b = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+    if (trust != null && trust.caCertificate() != null) {
+      b.trustManager(trust.caCertificate().toFile());
+    } else if (trust != null && trust.trustStore() != null) {
+      b.truststore(io.lettuce.core.SslOptions.Resource.from(trust.trustStore().toFile()),
+          trust.trustStorePassword());
+    }
+    return b.build();
   }
 
   /** Opens the shared connection and the topology listeners; throws Lettuce exceptions. */

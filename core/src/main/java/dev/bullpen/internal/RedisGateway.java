@@ -191,6 +191,35 @@ public final class RedisGateway implements AutoCloseable {
     return out;
   }
 
+  /**
+   * {@link #evalWithBinary} without blocking the caller; completes on a Lettuce thread with the
+   * reply, or exceptionally with an already translated failure.
+   */
+  public CompletableFuture<List<Object>> evalWithBinaryAsync(LuaScript script, String[] keys,
+      String[] args, byte[] last) {
+    calls.increment();
+    RedisClusterAsyncCommands<String, String> async = connections.shared().async();
+    CompletableFuture<List<Object>> out = new CompletableFuture<>();
+    async.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
+        scriptArgs(script.sha(), keys, args, last)).whenComplete((r, e) -> {
+          if (e == null) {
+            out.complete(r);
+          } else if (isNoScript(e)) {
+            async.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+                scriptArgs(script.source(), keys, args, last)).whenComplete((r2, e2) -> {
+                  if (e2 == null) {
+                    out.complete(r2);
+                  } else {
+                    out.completeExceptionally(translate("script " + script.name(), unwrap(e2)));
+                  }
+                });
+          } else {
+            out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
+          }
+        });
+    return out;
+  }
+
   private static boolean isNoScript(Throwable e) {
     Throwable t = unwrap(e);
     return t instanceof RedisNoScriptException
@@ -310,8 +339,14 @@ public final class RedisGateway implements AutoCloseable {
           "Redis did not answer within " + timeout.toMillis() + " ms (" + what + ")", e);
     }
     if (e instanceof RedisConnectionException) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      // The root cause says why (refused, WRONGPASS, an untrusted certificate); neither it nor
+      // Lettuce's message carries the password, and target.toString() is redacted.
       return new RedisUnavailableException("cannot reach Redis at " + target.describe() + " ("
-          + what + "): " + e.getMessage(), e);
+          + what + "): " + e.getMessage() + (root == e ? "" : " (" + root + ")"), e);
     }
     if (e instanceof RedisCommandExecutionException) {
       String m = e.getMessage() == null ? "" : e.getMessage();
@@ -324,9 +359,20 @@ public final class RedisGateway implements AutoCloseable {
         return new RedisUnavailableException("Redis cannot serve " + what + " right now"
             + " (failover or resharding in progress?): " + m, e);
       }
+      if (m.startsWith("OOM")) {
+        return new dev.bullpen.RedisOutOfMemoryException("Redis at " + target.describe()
+            + " is out of memory and refused " + what + " (" + m + "); nothing was written."
+            + " Free memory (clean finished jobs, lower removeOnComplete/removeOnFail) or raise"
+            + " maxmemory, then retry", e);
+      }
       if (m.contains("CROSSSLOT") || m.contains("hash to the same slot")) {
         return new BullpenException("Redis refused " + what + ": " + m + " (all keys of a"
             + " queue must share a hash tag such as {video} in a Redis Cluster)", e);
+      }
+      if (m.startsWith("NOPERM") || m.contains("can't access")) {
+        return new BullpenException("Redis refused " + what + ": " + m + " (the Redis user"
+            + " lacks a permission Bullpen needs: see docs/redis-acl.md for the rule set, and"
+            + " check that its key pattern matches the client's prefix)", e);
       }
       return new BullpenException("Redis refused " + what + ": " + m, e);
     }
@@ -340,8 +386,16 @@ public final class RedisGateway implements AutoCloseable {
     return new BullpenException(what + " failed: " + e, e);
   }
 
-  static String redact(String uri) {
-    return uri == null ? "null" : uri.replaceAll("//[^@/]*@", "//***@");
+  /**
+   * Whether a failure that left this class may have happened after Redis received the command:
+   * no reply in time, or the connection broke mid-call. Refusals (an error reply, including
+   * "cannot serve right now" and OOM) mean the command did not run.
+   */
+  public static boolean outcomeUnknown(Throwable e) {
+    Throwable c = e instanceof BullpenException && e.getCause() != null ? e.getCause() : e;
+    return c instanceof RedisCommandTimeoutException
+        || (c instanceof RedisException && !(c instanceof RedisCommandExecutionException)
+            && !(c instanceof RedisConnectionException));
   }
 
   @Override

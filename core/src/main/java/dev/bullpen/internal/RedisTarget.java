@@ -23,14 +23,37 @@ public final class RedisTarget {
   /** The three topologies Bullpen runs on. */
   public enum Kind { STANDALONE, SENTINEL, CLUSTER }
 
+  /**
+   * Which certificate authorities a TLS connection trusts instead of the JDK's defaults: a PEM
+   * file of CA certificates, or a key store (JKS or PKCS#12) with its password.
+   */
+  public record Trust(java.nio.file.Path caCertificate, java.nio.file.Path trustStore,
+      char[] trustStorePassword) {}
+
   private final Kind kind;
   private final List<RedisURI> uris;
   private final String text;
+  private final Trust trust;
 
   private RedisTarget(Kind kind, List<RedisURI> uris, String text) {
+    this(kind, uris, text, null);
+  }
+
+  private RedisTarget(Kind kind, List<RedisURI> uris, String text, Trust trust) {
     this.kind = kind;
     this.uris = List.copyOf(uris);
     this.text = text;
+    this.trust = trust;
+  }
+
+  /** This target, trusting {@code trust} for TLS connections (null = the JDK's defaults). */
+  public RedisTarget withTrust(Trust trust) {
+    return new RedisTarget(kind, uris, text, trust);
+  }
+
+  /** The custom TLS trust, or null for the JDK's default trust store. */
+  public Trust trust() {
+    return trust;
   }
 
   /** The URI schemes {@link #parse} accepts, for error messages. */
@@ -135,8 +158,9 @@ public final class RedisTarget {
     try {
       return RedisURI.create(uri);
     } catch (RuntimeException e) {
+      // Not chained: Lettuce's message and cause may quote the URI with its password.
       throw new IllegalArgumentException("invalid Redis URI " + redact(uri) + ": "
-          + e.getMessage(), e);
+          + scrub(e.getMessage(), uri));
     }
   }
 
@@ -172,7 +196,42 @@ public final class RedisTarget {
     return text;
   }
 
-  static String redact(String uri) {
-    return uri == null ? "null" : uri.replaceAll("//[^@/]*@", "//***@");
+  /**
+   * The URI with its credentials replaced by {@code ***}: everything between {@code ://} and the
+   * last {@code @} (a password may itself contain {@code @}, {@code /} or {@code :}, a host
+   * never contains {@code @}), and any {@code password=} query value.
+   */
+  public static String redact(String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    String out = uri;
+    int start = out.indexOf("://");
+    int at = out.lastIndexOf('@');
+    if (start >= 0 && at > start) {
+      out = out.substring(0, start + 3) + "***" + out.substring(at);
+    } else if (start < 0 && at >= 0) {
+      out = "***" + out.substring(at);
+    }
+    return out.replaceAll("(?i)(password=)[^&#]*", "$1***");
+  }
+
+  /** {@code text} with every occurrence of {@code uri} and of its password masked. */
+  static String scrub(String text, String uri) {
+    if (text == null || uri == null) {
+      return text;
+    }
+    String out = text.replace(uri, redact(uri));
+    int start = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    if (start >= 0 && at > start) {
+      String userInfo = uri.substring(start + 3, at);
+      int colon = userInfo.indexOf(':');
+      String secret = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
+      if (!secret.isEmpty()) {
+        out = out.replace(secret, "***");
+      }
+    }
+    return out;
   }
 }

@@ -19,9 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BullpenSource implements JobSource {
   private final Bullpen bullpen;
   private final Clock clock;
+  private final java.time.Duration batchWindow;
   private final Map<String, Queue<Object>> queues = new ConcurrentHashMap<>();
 
-  BullpenSource(Bullpen bullpen, Clock clock) {
+  BullpenSource(Bullpen bullpen, Clock clock, java.time.Duration batchWindow) {
+    this.batchWindow = batchWindow;
     this.bullpen = bullpen;
     this.clock = clock;
   }
@@ -73,6 +75,7 @@ final class BullpenSource implements JobSource {
   @Override
   public Subscription follow(String queue, QueueEventListener listener) {
     QueueEvents events = bullpen.queueEvents(queue);
+    events.batchWindow(batchWindow);
     events.addListener(listener);
     return events::close;
   }

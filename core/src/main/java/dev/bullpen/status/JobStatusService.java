@@ -132,7 +132,8 @@ public final class JobStatusService implements AutoCloseable {
     if (bullpen == null || options == null) {
       throw new IllegalArgumentException("bullpen and options must not be null");
     }
-    return new JobStatusService(new BullpenSource(bullpen, options.clock()), options);
+    return new JobStatusService(new BullpenSource(bullpen, options.clock(),
+        options.eventBatchWindow()), options);
   }
 
   /**

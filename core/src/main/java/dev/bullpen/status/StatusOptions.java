@@ -33,6 +33,11 @@ public final class StatusOptions {
   public static final int DEFAULT_FAILURE_THRESHOLD = 5;
   /** How long an open breaker lets no read through before one trial read. */
   public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(5);
+  /**
+   * How long the events reader gathers events before reading again: bounds its XREADs to 40 a
+   * second per queue however busy the queue, for views at most this much later.
+   */
+  public static final Duration DEFAULT_EVENT_BATCH_WINDOW = Duration.ofMillis(25);
   /** Threads reading Redis on behalf of callers. */
   public static final int DEFAULT_LOADER_THREADS = 8;
   /** Queues whose events are followed at most (one reader thread and connection each). */
@@ -50,6 +55,7 @@ public final class StatusOptions {
   private final Duration slowRead;
   private final int failureThreshold;
   private final Duration openDuration;
+  private final Duration eventBatchWindow;
   private final int loaderThreads;
   private final int maxQueues;
   private final int maxLogRows;
@@ -63,6 +69,7 @@ public final class StatusOptions {
     this.slowRead = b.slowRead;
     this.failureThreshold = b.failureThreshold;
     this.openDuration = b.openDuration;
+    this.eventBatchWindow = b.eventBatchWindow;
     this.loaderThreads = b.loaderThreads;
     this.maxQueues = b.maxQueues;
     this.maxLogRows = b.maxLogRows;
@@ -82,6 +89,7 @@ public final class StatusOptions {
     b.slowRead = slowRead;
     b.failureThreshold = failureThreshold;
     b.openDuration = openDuration;
+    b.eventBatchWindow = eventBatchWindow;
     b.loaderThreads = loaderThreads;
     b.maxQueues = maxQueues;
     b.maxLogRows = maxLogRows;
@@ -124,6 +132,11 @@ public final class StatusOptions {
     return openDuration;
   }
 
+  /** How long an events reader gathers events between reads (see the default's note). */
+  public Duration eventBatchWindow() {
+    return eventBatchWindow;
+  }
+
   /** Threads that read Redis for callers. */
   public int loaderThreads() {
     return loaderThreads;
@@ -149,6 +162,7 @@ public final class StatusOptions {
     return "StatusOptions{maximumSize=" + maximumSize + ", activeTtl=" + activeTtl
         + ", finishedTtl=" + finishedTtl + ", readTimeout=" + readTimeout + ", slowRead="
         + slowRead + ", failureThreshold=" + failureThreshold + ", openDuration=" + openDuration
+        + ", eventBatchWindow=" + eventBatchWindow
         + ", loaderThreads=" + loaderThreads + ", maxQueues=" + maxQueues + ", maxLogRows="
         + maxLogRows + "}";
   }
@@ -162,6 +176,7 @@ public final class StatusOptions {
     private Duration slowRead = DEFAULT_SLOW_READ;
     private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
     private Duration openDuration = DEFAULT_OPEN_DURATION;
+    private Duration eventBatchWindow = DEFAULT_EVENT_BATCH_WINDOW;
     private int loaderThreads = DEFAULT_LOADER_THREADS;
     private int maxQueues = DEFAULT_MAX_QUEUES;
     private int maxLogRows = DEFAULT_MAX_LOG_ROWS;
@@ -208,6 +223,15 @@ public final class StatusOptions {
 
     public Builder openDuration(Duration duration) {
       this.openDuration = positive("openDuration", duration);
+      return this;
+    }
+
+    /** Zero reads again at once; at most one second. */
+    public Builder eventBatchWindow(Duration window) {
+      if (window == null || window.isNegative() || window.toMillis() > 1000) {
+        throw new IllegalArgumentException("eventBatchWindow must be 0..1000 ms, got " + window);
+      }
+      this.eventBatchWindow = window;
       return this;
     }
 
