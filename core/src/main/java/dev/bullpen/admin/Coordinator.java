@@ -52,9 +52,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * trims events streams, removes finished jobs past their {@link CoordinatorOptions#retention
  * retention}, and writes the per-minute throughput history — in BullMQ's own {@code metrics}
  * keys, so BullMQ's {@code getMetrics} and Bull Board show the same numbers, each finish counted
- * once even across a change of leader. When the leader closes, another takes over within a third
- * of the {@link CoordinatorOptions#leaderLockPeriod() lock period}; when it dies, within about
- * one period. The stalled-job check stays with the workers (BullMQ workers run it anyway).
+ * once even across a change of leader. A coordinator that watches no queue yet does not run for
+ * leader (and writes nothing to Redis). When the leader closes, another takes over within a third
+ * of the {@link CoordinatorOptions#leaderLockPeriod() lock period}; when it dies, once its lock
+ * expires (at most one period after its last renewal) plus up to a third of a period. The
+ * stalled-job check stays with the workers: it is already throttled to once per interval for
+ * all workers of a queue (BullMQ's shared {@code stalled-check} key), so the leader running it
+ * would save nothing.
  *
  * <h2>Threads</h2>
  * One scheduler thread per coordinator runs refreshes, elections and maintenance, one at a time.

@@ -184,7 +184,8 @@ class LeaderElectionIT {
   @Test
   void coordinatorsSharingOptionsWithoutAnIdGetTheirOwnAndOnlyOneLeads() {
     Bullpen bp = client();
-    CoordinatorOptions shared = CoordinatorOptions.builder().leaderLockPeriod(PERIOD).build();
+    CoordinatorOptions shared = CoordinatorOptions.builder().queues(queue)
+        .leaderLockPeriod(PERIOD).build();
     Coordinator a = Coordinator.start(bp, shared);
     closeables.add(a);
     Coordinator b = Coordinator.start(bp, shared);

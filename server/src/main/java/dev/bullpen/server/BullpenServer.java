@@ -99,6 +99,7 @@ public final class BullpenServer implements AutoCloseable {
     this.coordinator = opts.coordinator() == null ? null
         : Coordinator.start(bullpen, opts.coordinator(), registry);
     CoordinatorRoutes coord = new CoordinatorRoutes(coordinator, registry);
+    admin.useCoordinator(coordinator);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = opts.maxRequestBytes();

@@ -70,12 +70,13 @@ final class CoordinatorRoutes {
   }
 
   /**
-   * Adds {@code "metrics"}, {@code "health"} and {@code "alerts"} for {@code queue} to a stats
-   * answer (the admin stats route calls it once both branches are merged); adds nothing when
-   * the server runs no coordinator or the queue cannot be watched.
+   * Adds {@code "metrics"}, {@code "health"} and {@code "alerts"} for {@code queue} to the admin
+   * stats answer when the coordinator already watches the queue (a read must not start a watch:
+   * watching makes this process a leader candidate, which writes its lock); adds nothing
+   * otherwise.
    */
   static void addToStats(ObjectNode stats, Coordinator c, String queue) {
-    if (c == null || !(c.watches(queue) || c.watch(queue))) {
+    if (c == null || !c.watches(queue)) {
       return;
     }
     stats.set("metrics", metrics(c.metrics(queue)));

@@ -135,7 +135,12 @@ class CoordinatorApiIT {
     assertThat(all).hasSize(1);
     assertThat(all.get(0)).isEqualTo(alert);
 
-    // What the admin stats route adds once merged.
+    JsonNode adminStats = getJson("/api/admin/queues/" + q + "/stats");
+    assertThat(adminStats.get("health").asText()).isEqualTo("warning");
+    assertThat(adminStats.get("metrics").get("backlog").asLong()).isEqualTo(61);
+    assertThat(adminStats.get("alerts").get(0)).isEqualTo(alert);
+
+    // What the admin stats route adds.
     com.fasterxml.jackson.databind.node.ObjectNode stats = Json.object();
     CoordinatorRoutes.addToStats(stats, server.coordinator(), q);
     assertThat(stats.get("health").asText()).isEqualTo("warning");
@@ -148,6 +153,11 @@ class CoordinatorApiIT {
 
   @Test
   void coordinatorRouteShowsTheLeaderAndThePools() {
+    JsonNode idle = getJson("/api/admin/coordinator");
+    assertThat(idle.get("leader").asBoolean()).as("no queue watched, no candidate").isFalse();
+    assertThat(idle.get("leaderId").isNull()).isTrue();
+    bullpen.queue(q).add("one", Map.of());
+    getJson("/api/admin/queues/" + q + "/health"); // starts watching, so it runs for leader
     await().atMost(WAIT).until(() -> server.coordinator().isLeader());
     JsonNode c = getJson("/api/admin/coordinator");
     assertThat(c.get("leader").asBoolean()).isTrue();
@@ -164,6 +174,17 @@ class CoordinatorApiIT {
     assertThat(row.get("target").asInt()).isEqualTo(pool.target());
     assertThat(http.get("/metrics").body()).contains(
         "bullpen_pool_workers{queue=\"" + q + "\"} 2.0");
+  }
+
+  @Test
+  void aServerThatWatchesNoQueueWritesNothingToRedis() {
+    String before = redis.command("DEBUG", "DIGEST");
+    getJson("/api/admin/alerts");
+    getJson("/api/admin/coordinator");
+    assertThat(http.get("/metrics").statusCode()).isEqualTo(200);
+    // Lock period 3 s: a candidate would have taken and renewed the lock within this.
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+        .until(() -> redis.command("DEBUG", "DIGEST").equals(before));
   }
 
   @Test

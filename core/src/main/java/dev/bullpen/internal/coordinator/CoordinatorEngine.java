@@ -198,6 +198,10 @@ public final class CoordinatorEngine implements AutoCloseable {
 
   private void elect() {
     synchronized (work) {
+      if (monitors.isEmpty()) {
+        // Nothing to maintain: do not compete (and write nothing) until a queue is watched.
+        return;
+      }
       boolean wasLeader = election.holds();
       boolean leads = election.tick();
       if (leads && !wasLeader) {
