@@ -63,7 +63,7 @@ public final class Bullpen implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Bullpen.class);
 
   static {
-    dev.bullpen.internal.ClientInternals.install(Bullpen::gateway);
+    dev.bullpen.internal.ClientAccess.install(b -> b.gateway);
   }
 
   private final String prefix;

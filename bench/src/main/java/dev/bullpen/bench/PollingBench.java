@@ -307,8 +307,10 @@ public final class PollingBench {
         };
       }
       case "http": {
+        // Open mode on loopback, no rate limits: the bench is every poller from one address.
         BullpenServer server = BullpenServer.start(status, ServerOptions.builder()
-            .host("127.0.0.1").port(0).build());
+            .host("127.0.0.1").port(0).openMode(true).ipRateLimit(0, 0).tokenRateLimit(0, 0)
+            .build());
         KeepAliveHttp[] tabs = new KeepAliveHttp[pollers];
         String[] etags = new String[pollers];
         int[] steps = new int[pollers];

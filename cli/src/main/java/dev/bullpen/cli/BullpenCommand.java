@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
       PauseCommand.class,
       ResumeCommand.class,
       CleanCommand.class,
+      DoctorCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -60,7 +60,7 @@ class ServeCommandIT {
         "--token", token, "--worker", q + "=" + EchoHandler.class.getName() + ":2",
         "--exit-after", "5");
     String base = run.baseUrl();
-    assertThat(run.out().toString()).contains("writes: need the API token",
+    assertThat(run.out().toString()).contains("access: bearer tokens api-token:admin",
         "worker: queue " + q + ", " + EchoHandler.class.getName() + ", concurrency 2");
 
     assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))).statusCode())
@@ -72,9 +72,16 @@ class ServeCommandIT {
     assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
     String location = added.headers().firstValue("Location").orElseThrow();
     await().atMost(Duration.ofSeconds(10)).until(() -> send(HttpRequest.newBuilder(
-        URI.create(base + location))).body().contains("\"state\":\"completed\""));
-    assertThat(send(HttpRequest.newBuilder(URI.create(base + location))).body())
+        URI.create(base + location)).header("Authorization", "Bearer " + token)).body()
+        .contains("\"state\":\"completed\""));
+    Matcher signed = Pattern.compile("\"statusUrl\":\"([^\"]+)\"").matcher(added.body());
+    assertThat(signed.find()).as(added.body()).isTrue();
+    String statusUrl = signed.group(1);
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + statusUrl))).body())
+        .as("the signed status link needs no role token")
         .contains("\"returnValue\":{\"echo\":{\"n\":1}}");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + location))).statusCode())
+        .isEqualTo(401);
 
     assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
   }
@@ -91,6 +98,58 @@ class ServeCommandIT {
     CliRun shortToken = CliRun.of("serve", "--redis", redis.uri(), "--token", "short");
     assertThat(shortToken.exitCode()).isEqualTo(Main.USAGE);
     assertThat(shortToken.err()).contains("apiToken must be at least 16 characters");
+  }
+
+  @Test
+  void serveRefusesToStartWithoutCredentialsOrWithOpenModeOffLoopback(RedisServer redis) {
+    CliRun none = CliRun.of("serve", "--redis", redis.uri(), "--port", "0");
+    assertThat(none.exitCode()).as(none.err()).isEqualTo(Main.USAGE);
+    assertThat(none.err()).contains("refusing to start without credentials");
+    CliRun wide = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--host", "0.0.0.0");
+    assertThat(wide.exitCode()).as(wide.err()).isEqualTo(Main.USAGE);
+    assertThat(wide.err()).contains("loopback address only");
+    CliRun badGrant = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--grant",
+        "ci:root:sha256:00");
+    assertThat(badGrant.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(badGrant.err()).contains("viewer, operator or admin");
+    CliRun badRate = CliRun.of("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--rate-limit", "lots");
+    assertThat(badRate.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(badRate.err()).contains("--rate-limit must look like 50 or 50:200");
+  }
+
+  @Test
+  void openModeListensOnLoopbackByItselfAndSaysSoLoudly(RedisServer redis) throws Exception {
+    Running run = start("serve", "--redis", redis.uri(), "--port", "0", "--open",
+        "--exit-after", "3");
+    String base = run.baseUrl(); // open mode off loopback would have refused to start
+    assertThat(run.out().toString()).contains("access: OPEN to anyone on this machine");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/queues"))).statusCode())
+        .isEqualTo(200);
+    assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
+  }
+
+  @Test
+  void aTokenMadeByTheTokenCommandOpensAServeStartedWithItsGrant(RedisServer redis)
+      throws Exception {
+    CliRun made = CliRun.of("token", "--name", "ci", "--role", "operator");
+    assertThat(made.exitCode()).as(made.err()).isZero();
+    Matcher t = Pattern.compile("token: (\\S+)").matcher(made.out());
+    Matcher g = Pattern.compile("grant: (ci:operator:sha256:[0-9a-f]{64})").matcher(made.out());
+    assertThat(t.find() && g.find()).as(made.out()).isTrue();
+    String q = TestNames.uniqueQueue("serve-grant");
+    Running run = start("serve", "--redis", redis.uri(), "--host", "127.0.0.1", "--port", "0",
+        "--grant", g.group(1), "--exit-after", "5");
+    String base = run.baseUrl();
+    assertThat(run.out().toString()).contains("access: bearer tokens ci:operator");
+    HttpRequest.Builder add = HttpRequest.newBuilder(URI.create(base + "/api/queues/" + q
+        + "/jobs")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"hi\"}"));
+    assertThat(send(add).statusCode()).isEqualTo(401);
+    HttpResponse<String> added = send(add.header("Authorization", "Bearer " + t.group(1)));
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+    assertThat(run.exit().get(20, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
   }
 
   @Test

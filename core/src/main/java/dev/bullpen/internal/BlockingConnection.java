@@ -71,6 +71,7 @@ public final class BlockingConnection implements AutoCloseable {
     } catch (TimeoutException e) {
       f.cancel(true);
       close();
+      gateway.countTimeout();
       throw new RedisUnavailableException(
           "blocking call overran its deadline of " + limit.toMillis() + " ms (" + what + ")", e);
     } catch (ExecutionException e) {

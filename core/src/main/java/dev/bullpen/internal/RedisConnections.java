@@ -18,6 +18,8 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -98,9 +100,11 @@ final class RedisConnections implements AutoCloseable {
   private volatile Conn durable;
   private volatile boolean closed;
   private Disposable topologyEvents;
+  private final Disposable connectionEvents;
   private StatefulRedisPubSubConnection<String, String> sentinelEvents;
 
-  RedisConnections(RedisTarget target, Duration commandTimeout, Duration waitTimeout) {
+  RedisConnections(RedisTarget target, Duration commandTimeout, Duration waitTimeout,
+      CommandStats stats) {
     this.target = target;
     this.timeout = commandTimeout;
     this.resources = DefaultClientResources.builder().ioThreadPoolSize(2)
@@ -108,6 +112,14 @@ final class RedisConnections implements AutoCloseable {
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
             TimeUnit.MILLISECONDS))
         .build();
+    // Counts every TCP connection of this client (shared, durable, blocking, per-node, sentinel).
+    this.connectionEvents = resources.eventBus().get().subscribe(e -> {
+      if (e instanceof ConnectionActivatedEvent) {
+        stats.connectionOpened();
+      } else if (e instanceof ConnectionDeactivatedEvent) {
+        stats.connectionClosed();
+      }
+    });
     SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true)
         .build();
     long waitMs = commandTimeout.toMillis() + (waitTimeout == null ? 0 : waitTimeout.toMillis());
@@ -422,6 +434,7 @@ final class RedisConnections implements AutoCloseable {
     if (topologyEvents != null) {
       topologyEvents.dispose();
     }
+    connectionEvents.dispose();
     for (BlockingConnection b : blocking) {
       b.close();
     }

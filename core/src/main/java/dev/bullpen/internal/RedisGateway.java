@@ -54,6 +54,7 @@ public final class RedisGateway implements AutoCloseable {
   private final RedisConnections connections;
   private final Duration timeout;
   private final LongAdder calls = new LongAdder();
+  private final CommandStats stats = new CommandStats();
 
   /**
    * Connects to {@code target}. {@code waitTimeout} (null when durable adds are off) lengthens
@@ -62,7 +63,7 @@ public final class RedisGateway implements AutoCloseable {
   public RedisGateway(RedisTarget target, Duration commandTimeout, Duration waitTimeout) {
     this.target = target;
     this.timeout = commandTimeout;
-    this.connections = new RedisConnections(target, commandTimeout, waitTimeout);
+    this.connections = new RedisConnections(target, commandTimeout, waitTimeout, stats);
     try {
       connections.connect();
     } catch (RuntimeException e) {
@@ -100,19 +101,28 @@ public final class RedisGateway implements AutoCloseable {
     calls.increment();
   }
 
+  /** Latency, errors, timeouts and connections as this client saw them. */
+  public CommandStats stats() {
+    return stats;
+  }
+
   /** Runs ordinary commands on the shared connection, translating failures. */
   public <T> T call(String what, Function<RedisClusterCommands<String, String>, T> body) {
     calls.increment();
+    long start = System.nanoTime();
     try {
       return body.apply(connections.shared().sync());
     } catch (RuntimeException e) {
       throw translate(what, e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
   }
 
   /** HGETALL of many keys, pipelined on the shared connection (one round trip). */
   public List<Map<String, String>> hgetallMany(List<String> keys) {
     calls.add(keys.size());
+    long start = System.nanoTime();
     try {
       RedisClusterAsyncCommands<String, String> async = connections.shared().async();
       List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(keys.size());
@@ -128,6 +138,7 @@ public final class RedisGateway implements AutoCloseable {
       }
       return out;
     } catch (java.util.concurrent.TimeoutException e) {
+      countTimeout();
       throw new RedisUnavailableException("Redis did not answer within " + timeout.toMillis()
           + " ms (read " + keys.size() + " jobs)", e);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -137,6 +148,8 @@ public final class RedisGateway implements AutoCloseable {
       throw new BullpenException("interrupted while reading jobs", e);
     } catch (RuntimeException e) {
       throw translate("read jobs", e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
   }
 
@@ -147,6 +160,7 @@ public final class RedisGateway implements AutoCloseable {
   public <T> T eval(LuaScript script, String[] keys, String... args) {
     calls.increment();
     RedisClusterCommands<String, String> sync = connections.shared().sync();
+    long start = System.nanoTime();
     try {
       try {
         return sync.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
@@ -160,6 +174,8 @@ public final class RedisGateway implements AutoCloseable {
       throw translate("script " + script.name(), e);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
   }
 
@@ -172,12 +188,15 @@ public final class RedisGateway implements AutoCloseable {
     calls.increment();
     RedisClusterAsyncCommands<String, String> async = connections.shared().async();
     CompletableFuture<T> out = new CompletableFuture<>();
+    long start = System.nanoTime();
     async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((r, e) -> {
       if (e == null) {
+        stats.record(System.nanoTime() - start);
         out.complete(r);
       } else if (isNoScript(e)) {
         async.<T>eval(script.source(), ScriptOutputType.MULTI, keys, args)
             .whenComplete((r2, e2) -> {
+              stats.record(System.nanoTime() - start);
               if (e2 == null) {
                 out.complete(r2);
               } else {
@@ -185,6 +204,7 @@ public final class RedisGateway implements AutoCloseable {
               }
             });
       } else {
+        stats.record(System.nanoTime() - start);
         out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
       }
     });
@@ -200,13 +220,16 @@ public final class RedisGateway implements AutoCloseable {
     calls.increment();
     RedisClusterAsyncCommands<String, String> async = connections.shared().async();
     CompletableFuture<List<Object>> out = new CompletableFuture<>();
+    long start = System.nanoTime();
     async.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
         scriptArgs(script.sha(), keys, args, last)).whenComplete((r, e) -> {
           if (e == null) {
+            stats.record(System.nanoTime() - start);
             out.complete(r);
           } else if (isNoScript(e)) {
             async.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
                 scriptArgs(script.source(), keys, args, last)).whenComplete((r2, e2) -> {
+                  stats.record(System.nanoTime() - start);
                   if (e2 == null) {
                     out.complete(r2);
                   } else {
@@ -214,6 +237,7 @@ public final class RedisGateway implements AutoCloseable {
                   }
                 });
           } else {
+            stats.record(System.nanoTime() - start);
             out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
           }
         });
@@ -241,10 +265,13 @@ public final class RedisGateway implements AutoCloseable {
   public List<Object> evalWithBinary(LuaScript script, String[] keys, String[] args,
       byte[] last) {
     calls.increment();
+    long start = System.nanoTime();
     try {
       return dispatchBinary(connections.shared().sync(), script, keys, args, last);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
   }
 
@@ -259,10 +286,13 @@ public final class RedisGateway implements AutoCloseable {
       byte[] last, int replicas, long waitMs) {
     calls.add(2);
     List<Object> reply;
+    long start = System.nanoTime();
     try {
       reply = dispatchBinary(connections.durable().sync(), script, keys, args, last);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
     try {
       return new Replicated(reply, connections.waitForReplicas(keys[0], replicas, waitMs), null);
@@ -322,10 +352,13 @@ public final class RedisGateway implements AutoCloseable {
   /** INFO {@code section} of the server, or of every master of a Cluster. */
   public List<String> infoOfEveryMaster(String section) {
     calls.increment();
+    long start = System.nanoTime();
     try {
       return connections.infoOfEveryMaster(section);
     } catch (RuntimeException e) {
       throw translate("INFO " + section, e);
+    } finally {
+      stats.record(System.nanoTime() - start);
     }
   }
 
@@ -334,7 +367,9 @@ public final class RedisGateway implements AutoCloseable {
     if (e instanceof BullpenException) {
       return (BullpenException) e;
     }
+    stats.onError();
     if (e instanceof RedisCommandTimeoutException) {
+      stats.onTimeout();
       return new RedisUnavailableException(
           "Redis did not answer within " + timeout.toMillis() + " ms (" + what + ")", e);
     }
@@ -384,6 +419,12 @@ public final class RedisGateway implements AutoCloseable {
       return (RuntimeException) e;
     }
     return new BullpenException(what + " failed: " + e, e);
+  }
+
+  /** Counts a call that got no answer in time and failed without passing {@link #translate}. */
+  void countTimeout() {
+    stats.onError();
+    stats.onTimeout();
   }
 
   /**

@@ -74,7 +74,8 @@ class ManyClientsIT {
     try (Bullpen bp = Bullpen.connect(redis.uri());
         BullpenServer server = BullpenServer.start(bp, ServerOptions.builder()
             .host("127.0.0.1").port(0).sseHeartbeat(Duration.ofSeconds(1))
-            .maxSseStreams(SSE_CAP).build())) {
+            .maxSseStreams(SSE_CAP).openMode(true).ipRateLimit(0, 0).tokenRateLimit(0, 0)
+            .build())) {
       Queue<Object> queue = bp.queue(q);
       HttpClient http = HttpClient.newHttpClient();
       List<String> spec = new ArrayList<>();

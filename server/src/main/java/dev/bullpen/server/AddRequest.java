@@ -1,7 +1,9 @@
 package dev.bullpen.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bullpen.Backoff;
 import dev.bullpen.JobOptions;
 import dev.bullpen.KeepJobs;
@@ -28,10 +30,20 @@ record AddRequest(String name, Object data, JobOptions options) {
   private static final Set<String> OPTIONS = Set.of("jobId", "delay", "priority", "lifo",
       "attempts", "backoff", "removeOnComplete", "removeOnFail");
 
+  /** Longest delay or age accepted: ten years, far below any overflow of epoch milliseconds. */
+  static final long MAX_MS = Duration.ofDays(3650).toMillis();
+
   static AddRequest parse(String body) {
+    return parse(Json.MAPPER, body);
+  }
+
+  /** Parses with {@code reader}, whose stream constraints bound nesting and value sizes. */
+  static AddRequest parse(ObjectMapper reader, String body) {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(body);
+      root = reader.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw ApiError.badRequest("body is over a JSON limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("body is not valid JSON: " + e.getOriginalMessage());
     }
@@ -65,19 +77,25 @@ record AddRequest(String name, Object data, JobOptions options) {
     unknown(o, OPTIONS, "options.");
     JobOptions.Builder b = JobOptions.builder();
     if (o.has("jobId")) {
-      b.jobId(text(o.get("jobId"), "options.jobId"));
+      String id = text(o.get("jobId"), "options.jobId");
+      try {
+        Params.jobId(id);
+      } catch (ApiError e) {
+        throw ApiError.badRequest("options.jobId: " + e.getMessage());
+      }
+      b.jobId(id);
     }
     if (o.has("delay")) {
-      b.delay(Duration.ofMillis(number(o.get("delay"), "options.delay")));
+      b.delay(Duration.ofMillis(number(o.get("delay"), "options.delay", 0, MAX_MS)));
     }
     if (o.has("priority")) {
-      b.priority((int) number(o.get("priority"), "options.priority"));
+      b.priority((int) number(o.get("priority"), "options.priority", 0, 2_097_152));
     }
     if (o.has("lifo")) {
       b.lifo(bool(o.get("lifo"), "options.lifo"));
     }
     if (o.has("attempts")) {
-      b.attempts((int) number(o.get("attempts"), "options.attempts"));
+      b.attempts((int) number(o.get("attempts"), "options.attempts", 1, 1_000_000));
     }
     if (o.has("backoff")) {
       b.backoff(backoff(o.get("backoff")));
@@ -93,7 +111,7 @@ record AddRequest(String name, Object data, JobOptions options) {
 
   private static Backoff backoff(JsonNode n) {
     if (n.isIntegralNumber()) {
-      return Backoff.fixed(Duration.ofMillis(number(n, "options.backoff")));
+      return Backoff.fixed(Duration.ofMillis(number(n, "options.backoff", 0, MAX_MS)));
     }
     if (!n.isObject()) {
       throw ApiError.badRequest("options.backoff must be a number of ms or"
@@ -102,7 +120,7 @@ record AddRequest(String name, Object data, JobOptions options) {
     unknown(n, Set.of("type", "delay"), "options.backoff.");
     String type = n.has("type") ? text(n.get("type"), "options.backoff.type") : "fixed";
     Duration delay = Duration.ofMillis(n.has("delay")
-        ? number(n.get("delay"), "options.backoff.delay") : 0);
+        ? number(n.get("delay"), "options.backoff.delay", 0, MAX_MS) : 0);
     switch (type) {
       case "fixed":
         return Backoff.fixed(delay);
@@ -119,13 +137,14 @@ record AddRequest(String name, Object data, JobOptions options) {
       return n.asBoolean() ? KeepJobs.NONE : KeepJobs.ALL;
     }
     if (n.isIntegralNumber()) {
-      return KeepJobs.last((int) number(n, field));
+      return KeepJobs.last((int) number(n, field, 0, Integer.MAX_VALUE));
     }
     if (n.isObject()) {
       unknown(n, Set.of("count", "age"), field + ".");
-      int count = n.has("count") ? (int) number(n.get("count"), field + ".count") : -1;
-      Duration age = n.has("age") ? Duration.ofSeconds(number(n.get("age"), field + ".age"))
-          : null;
+      int count = n.has("count")
+          ? (int) number(n.get("count"), field + ".count", 0, Integer.MAX_VALUE) : -1;
+      Duration age = n.has("age")
+          ? Duration.ofSeconds(number(n.get("age"), field + ".age", 0, MAX_MS / 1000)) : null;
       return KeepJobs.of(count, age, 0);
     }
     throw ApiError.badRequest(field + " must be true, false, a count or {\"count\", \"age\"}");
@@ -148,11 +167,17 @@ record AddRequest(String name, Object data, JobOptions options) {
     return n.asText();
   }
 
-  private static long number(JsonNode n, String field) {
-    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw ApiError.badRequest(field + " must be a whole number");
+  private static long number(JsonNode n, String field, long min, long max) {
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min
+        || n.asLong() > max) {
+      throw ApiError.badRequest(field + " must be a whole number from " + min + " to " + max
+          + ", got " + abbreviate(n.toString()));
     }
     return n.asLong();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
   private static boolean bool(JsonNode n, String field) {

@@ -9,11 +9,30 @@ final class ApiError extends RuntimeException {
 
   final int status;
   final String code;
+  /** Seconds for a {@code Retry-After} header; 0 for none (a 503 then says 5). */
+  final long retryAfterSeconds;
 
   ApiError(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  ApiError(int status, String code, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  static ApiError unauthorized(String message) {
+    return new ApiError(401, "unauthorized", message);
+  }
+
+  static ApiError forbidden(String message) {
+    return new ApiError(403, "forbidden", message);
+  }
+
+  static ApiError tooManyRequests(String message, long retryAfterSeconds) {
+    return new ApiError(429, "too_many_requests", message, retryAfterSeconds);
   }
 
   static ApiError badRequest(String message) {

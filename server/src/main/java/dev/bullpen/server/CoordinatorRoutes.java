@@ -11,20 +11,26 @@ import dev.bullpen.admin.TimingStats;
 import dev.bullpen.admin.WorkerPool;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The coordinator's routes: {@code GET /api/admin/queues/{queue}/performance}, {@code …/health},
- * {@code GET /api/admin/alerts}, {@code GET /api/admin/coordinator} and {@code GET /metrics}
- * (Prometheus text). A queue is watched from its first request on, if it exists in Redis;
+ * {@code GET /api/admin/alerts} (queue and Redis alerts together), {@code GET
+ * /api/admin/coordinator} and {@code GET /metrics} (Prometheus text). A queue is watched from its first request on, if it exists in Redis;
  * otherwise 404.
  */
 final class CoordinatorRoutes {
   private final Coordinator coordinator;
   private final PrometheusMeterRegistry registry;
+  private final Supplier<List<Alert>> redisAlerts;
 
-  CoordinatorRoutes(Coordinator coordinator, PrometheusMeterRegistry registry) {
+  CoordinatorRoutes(Coordinator coordinator, PrometheusMeterRegistry registry,
+      Supplier<List<Alert>> redisAlerts) {
     this.coordinator = coordinator;
     this.registry = registry;
+    this.redisAlerts = redisAlerts;
   }
 
   private Coordinator coordinator() {
@@ -119,10 +125,13 @@ final class CoordinatorRoutes {
     ServerErrors.json(ctx, 200, n);
   }
 
+  /** Queue alerts (when a coordinator runs) and the Redis monitor's alerts, together. */
   void alerts(Context ctx) {
     ObjectNode n = Json.object();
     ArrayNode alerts = n.putArray("alerts");
-    for (Alert a : coordinator().alerts()) {
+    List<Alert> all = new ArrayList<>(coordinator == null ? List.of() : coordinator.alerts());
+    all.addAll(redisAlerts.get());
+    for (Alert a : all) {
       alerts.add(alert(a));
     }
     noStore(ctx);

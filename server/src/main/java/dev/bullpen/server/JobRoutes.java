@@ -1,5 +1,6 @@
 package dev.bullpen.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bullpen.Bullpen;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The job endpoints under {@code /api/queues/{queue}/jobs}. Status reads go through the
@@ -32,16 +34,26 @@ import java.util.concurrent.CompletableFuture;
  */
 final class JobRoutes {
   static final String FINISHED_CACHE = "public, max-age=300";
+  static final String FINISHED_PRIVATE_CACHE = "private, max-age=300";
   static final String ACTIVE_CACHE = "no-cache";
 
   private final Bullpen bullpen;
   private final JobStatusService status;
   private final ServerOptions opts;
+  private final JobTokens tokens;
+  private final ObjectMapper requests;
+  private final AtomicInteger longPolls = new AtomicInteger();
 
-  JobRoutes(Bullpen bullpen, JobStatusService status, ServerOptions opts) {
+  JobRoutes(Bullpen bullpen, JobStatusService status, ServerOptions opts, JobTokens tokens) {
     this.bullpen = bullpen;
     this.status = status;
     this.opts = opts;
+    this.tokens = tokens;
+    this.requests = Json.requestMapper(opts.maxJsonDepth(), opts.maxRequestBytes());
+  }
+
+  int waitingLongPolls() {
+    return longPolls.get();
   }
 
   /** {@code GET …/jobs/{id}}, with If-None-Match and {@code ?waitForChange=}. */
@@ -57,8 +69,19 @@ final class JobRoutes {
       answer(ctx, view, known);
       return;
     }
-    CompletableFuture<Optional<JobView>> change = status.awaitChange(q, id, view.etag(),
-        maxWait);
+    if (longPolls.incrementAndGet() > opts.maxLongPolls()) {
+      longPolls.decrementAndGet();
+      throw ApiError.unavailable("too many long polls waiting (" + opts.maxLongPolls()
+          + "); ask again without waitForChange or later");
+    }
+    CompletableFuture<Optional<JobView>> change;
+    try {
+      change = status.awaitChange(q, id, view.etag(), maxWait);
+    } catch (RuntimeException e) {
+      longPolls.decrementAndGet();
+      throw e;
+    }
+    change.whenComplete((r, e) -> longPolls.decrementAndGet());
     ctx.future(() -> change.handle((r, e) -> {
       if (e != null) {
         ServerErrors.write(ctx, ServerErrors.toApiError(e));
@@ -79,12 +102,29 @@ final class JobRoutes {
       return;
     }
     ctx.header("ETag", "\"" + view.etag() + "\"");
-    ctx.header("Cache-Control", view.finished() ? FINISHED_CACHE : ACTIVE_CACHE);
+    // Answers to callers with credentials must not land in shared caches.
+    ctx.header("Cache-Control", !view.finished() ? ACTIVE_CACHE
+        : AccessControl.authenticated(ctx) ? FINISHED_PRIVATE_CACHE : FINISHED_CACHE);
     if (known.contains(view.etag())) {
       ctx.status(304);
       return;
     }
     ServerErrors.json(ctx, 200, Json.view(view));
+  }
+
+  /**
+   * {@code GET …/jobs/{id}/events-url}: a short-lived URL of the job's event stream, for pages
+   * (browsers' EventSource cannot send an Authorization header).
+   */
+  void eventsUrl(Context ctx) {
+    String q = Params.queue(ctx.pathParam("queue"));
+    String id = Params.jobId(ctx.pathParam("id"));
+    String token = tokens.mintStream(q, id, opts.streamTokenTtl());
+    ObjectNode n = Json.object();
+    n.put("url", "/api/queues/" + enc(q) + "/jobs/" + enc(id) + "/events?token=" + token);
+    n.put("expiresAt", tokens.expiry(opts.streamTokenTtl()).toEpochMilli());
+    ctx.header("Cache-Control", "no-store");
+    ServerErrors.json(ctx, 200, n);
   }
 
   /** {@code GET …/jobs/{id}/logs}: the newest rows of the job's log. */
@@ -108,7 +148,7 @@ final class JobRoutes {
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw new ApiError(415, "unsupported_media_type", "send the job as application/json");
     }
-    AddRequest req = AddRequest.parse(ServerErrors.body(ctx, opts.maxRequestBytes()));
+    AddRequest req = AddRequest.parse(requests, ServerErrors.body(ctx, opts.maxRequestBytes()));
     Queue<Object> queue = bullpen.queue(q);
     Job<Object> job;
     try {
@@ -123,6 +163,12 @@ final class JobRoutes {
     n.put("name", req.name());
     n.put("location", location);
     n.put("page", "/jobs/" + enc(q) + "/" + enc(job.id()));
+    // Links for the person who waits for the job: they need no role token.
+    String token = tokens.mint(q, job.id(), opts.jobTokenTtl());
+    n.put("token", token);
+    n.put("tokenExpiresAt", tokens.expiry(opts.jobTokenTtl()).toEpochMilli());
+    n.put("pageUrl", "/jobs/" + enc(q) + "/" + enc(job.id()) + "?token=" + token);
+    n.put("statusUrl", location + "?token=" + token);
     ctx.header("Location", location);
     ServerErrors.json(ctx, 201, n);
   }

@@ -1,6 +1,10 @@
 package dev.bullpen.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,10 +16,32 @@ import java.time.Instant;
 
 /** The server's JSON: one mapper, and the shapes of job views and counts. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Deepest nesting the shared mapper reads (request bodies have their own, lower limit). */
+  static final int MAX_DEPTH = 256;
+  /**
+   * The shared mapper: bounded nesting, no duplicate keys, no text after the value, so every
+   * body read with it (admin actions too) is held to the same rules; stored job data that
+   * breaks them is shown as text by {@link #parse}.
+   */
+  static final ObjectMapper MAPPER = requestMapper(MAX_DEPTH,
+      StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
+
+  /**
+   * A mapper for request bodies: nesting at most {@code maxDepth} deep, no string or number
+   * longer than the body limit allows, so a hostile body costs bounded work; duplicate keys and
+   * text after the value are errors.
+   */
+  static ObjectMapper requestMapper(int maxDepth, int maxStringLength) {
+    JsonFactory f = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(maxDepth).maxStringLength(maxStringLength).maxNumberLength(100)
+        .maxNameLength(Math.min(maxStringLength, 50_000)).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    // Trailing text after the object would be silently ignored otherwise.
+    return new ObjectMapper(f).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   /**
    * A job view as the API shows it. Fresh views carry no time of answer, so the same job

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Every route of the server with the role it needs. Routes are added only through
- * {@link #add}, so no route can exist without a declared role, and tests can walk
- * {@link #routes()} with every role.
+ * {@link #add}, so no route can exist without a declared role, every request passes
+ * {@link Access#check} first, every action on an operator or admin route (any method but GET
+ * and HEAD) is audited with its outcome, and tests can walk {@link #routes()} with every role.
  */
 final class RouteTable {
   /** One declared route. */
@@ -19,6 +20,9 @@ final class RouteTable {
   /** Decides whether a request may use a route that needs {@code role}; throws ApiError if not. */
   interface Access {
     void check(Context ctx, Role role);
+
+    /** Records an audited action and the status it was answered with. */
+    default void audit(Context ctx, int status) {}
   }
 
   private final List<Route> routes = new ArrayList<>();
@@ -30,9 +34,21 @@ final class RouteTable {
 
   void add(JavalinDefaultRouting r, HandlerType method, String path, Role role, Handler h) {
     routes.add(new Route(method, path, role));
+    boolean audited = role.allows(Role.OPERATOR) && method != HandlerType.GET
+        && method != HandlerType.HEAD;
     r.addHttpHandler(method, path, ctx -> {
-      access.check(ctx, role);
-      h.handle(ctx);
+      try {
+        access.check(ctx, role);
+        h.handle(ctx);
+      } catch (Exception e) {
+        if (audited) {
+          access.audit(ctx, ServerErrors.statusOf(e));
+        }
+        throw e;
+      }
+      if (audited) {
+        access.audit(ctx, ctx.statusCode());
+      }
     });
   }
 

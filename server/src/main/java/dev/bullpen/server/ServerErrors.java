@@ -7,6 +7,9 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -28,8 +31,13 @@ final class ServerErrors {
     ObjectNode n = Json.object();
     n.put("error", e.code);
     n.put("message", e.getMessage());
-    if (e.status == 503) {
+    if (e.retryAfterSeconds > 0) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+    } else if (e.status == 503) {
       ctx.header("Retry-After", "5");
+    }
+    if (e.status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
     }
     ctx.header("Cache-Control", "no-store");
     json(ctx, e.status, n);
@@ -43,6 +51,10 @@ final class ServerErrors {
     if (e instanceof ApiError) {
       return (ApiError) e;
     }
+    if (e instanceof dev.bullpen.RedisOutOfMemoryException) {
+      // Nothing was written; the client may retry once Redis has room (or retention ran).
+      return new ApiError(507, "redis_full", e.getMessage());
+    }
     if (e instanceof RedisUnavailableException) {
       return ApiError.unavailable(e.getMessage());
     }
@@ -51,6 +63,26 @@ final class ServerErrors {
     }
     LOG.error("request failed", e);
     return new ApiError(500, "internal", "the server failed; see its log");
+  }
+
+  /** The status {@link #toApiError} answers {@code e} with, without logging anything. */
+  static int statusOf(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof ApiError a) {
+      return a.status;
+    }
+    if (e instanceof io.javalin.http.HttpResponseException h) {
+      return h.getStatus();
+    }
+    if (e instanceof dev.bullpen.RedisOutOfMemoryException) {
+      return 507;
+    }
+    if (e instanceof RedisUnavailableException) {
+      return 503;
+    }
+    return e instanceof IllegalArgumentException ? 400 : 500;
   }
 
   /** The request body as UTF-8 text; 413 past {@code max} bytes, read or announced. */
@@ -69,7 +101,12 @@ final class ServerErrors {
         }
         out.write(buf, 0, n);
       }
-      return out.toString(StandardCharsets.UTF_8);
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiError.badRequest("the request body is not valid UTF-8");
     } catch (IOException e) {
       throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
     }

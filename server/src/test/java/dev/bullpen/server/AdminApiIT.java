@@ -43,7 +43,7 @@ class AdminApiIT {
     bullpen = Bullpen.connect(redis.uri());
     server = BullpenServer.start(bullpen, ServerOptions.builder().host("127.0.0.1").port(0)
         .apiToken(TOKEN).build());
-    http = new Http(server.url());
+    http = new Http(server.url(), "Authorization", "Bearer " + TOKEN);
     q = TestNames.uniqueQueue("adminapi");
     queue = bullpen.queue(q);
   }
@@ -263,7 +263,8 @@ class AdminApiIT {
   }
 
   @Test
-  void writesNeedTheTokenAndReadsDoNot() {
+  void writesAndReadsNeedTheToken() {
+    Http anonymous = new Http(server.url());
     Map<String, String> ids = workload();
     String failedId = ids.get("bad-a#0");
     String before = digest();
@@ -281,14 +282,15 @@ class AdminApiIT {
     for (String[] w : writes) {
       for (String[] auth : List.of(new String[0],
           new String[] {"Authorization", "Bearer wrong"})) {
-        HttpResponse<String> r = w[0].equals("DELETE") ? http.delete(w[1], auth)
-            : http.post(w[1], w[2], auth);
+        HttpResponse<String> r = w[0].equals("DELETE") ? anonymous.delete(w[1], auth)
+            : anonymous.post(w[1], w[2], auth);
         assertThat(r.statusCode()).as(w[0] + " " + w[1]).isEqualTo(401);
         assertThat(Http.json(r).get("error").asText()).isEqualTo("unauthorized");
       }
     }
     for (String read : List.of("/api/admin/queues", path("/stats"), path("/timings"),
         path("/jobs?state=failed"), path("/jobs/" + failedId), path("/dead-letters"))) {
+      assertThat(anonymous.get(read).statusCode()).as(read).isEqualTo(401);
       assertThat(http.get(read).statusCode()).as(read).isEqualTo(200);
     }
     assertThat(digest()).isEqualTo(before);

@@ -18,9 +18,15 @@ final class Http {
   private final HttpClient client = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String[] defaults;
 
-  Http(String base) {
+  /**
+   * A client of {@code base}; {@code defaultHeaders} (name, value, ...) go with every request,
+   * e.g. {@code new Http(url, "Authorization", "Bearer " + token)}.
+   */
+  Http(String base, String... defaultHeaders) {
     this.base = base;
+    this.defaults = defaultHeaders.clone();
   }
 
   HttpResponse<String> get(String path, String... headers) {
@@ -39,8 +45,11 @@ final class Http {
   HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(90));
+    for (int i = 0; i < defaults.length; i += 2) {
+      b.header(defaults[i], defaults[i + 1]);
+    }
     for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
+      b.setHeader(headers[i], headers[i + 1]); // a request's own header replaces a default
     }
     return b;
   }

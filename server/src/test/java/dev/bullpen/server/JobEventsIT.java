@@ -31,6 +31,7 @@ class JobEventsIT {
   void start(RedisServer redis) {
     bullpen = Bullpen.connect(redis.uri());
     server = BullpenServer.start(bullpen, ServerOptions.builder().host("127.0.0.1").port(0)
+        .openMode(true)
         .sseHeartbeat(Duration.ofMillis(300)).sseIdleTimeout(Duration.ofSeconds(2)).build());
     http = new Http(server.url());
     q = TestNames.uniqueQueue("sse");

@@ -72,6 +72,7 @@ class JobPageIT {
   void start(RedisServer redis) {
     bullpen = Bullpen.connect(redis.uri());
     server = BullpenServer.start(bullpen, ServerOptions.builder().host("127.0.0.1").port(0)
+        .openMode(true)
         .build());
     q = TestNames.uniqueQueue("page");
   }

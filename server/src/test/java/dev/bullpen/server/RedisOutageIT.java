@@ -21,7 +21,7 @@ class RedisOutageIT {
         Bullpen bullpen = Bullpen.builder().uri(redis.uri())
             .commandTimeout(Duration.ofMillis(800)).build();
         BullpenServer server = BullpenServer.start(bullpen, ServerOptions.builder()
-            .host("127.0.0.1").port(0).status(StatusOptions.builder()
+            .host("127.0.0.1").port(0).openMode(true).status(StatusOptions.builder()
                 .readTimeout(Duration.ofMillis(500)).build()).build())) {
       Http http = new Http(server.url());
       String id = bullpen.queue(q).add("render", 1).id();

@@ -7,7 +7,7 @@ import dev.bullpen.admin.HealthLevel;
 import dev.bullpen.admin.MaintenanceRun;
 import dev.bullpen.admin.QueueHealth;
 import dev.bullpen.admin.QueueMetrics;
-import dev.bullpen.internal.ClientInternals;
+import dev.bullpen.internal.ClientAccess;
 import dev.bullpen.internal.RedisGateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +54,7 @@ public final class CoordinatorEngine implements AutoCloseable {
 
   public CoordinatorEngine(Bullpen client, CoordinatorOptions opts, MeterRegistry registry) {
     this.client = client;
-    this.redis = ClientInternals.gateway(client);
+    this.redis = ClientAccess.gateway(client);
     this.opts = opts;
     this.meters = new CoordinatorMeters(registry);
     this.election = new LeaderElection(redis, client.prefix(), opts.instanceId(),

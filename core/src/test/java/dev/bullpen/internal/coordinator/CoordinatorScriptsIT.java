@@ -3,7 +3,7 @@ package dev.bullpen.internal.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bullpen.Bullpen;
-import dev.bullpen.internal.ClientInternals;
+import dev.bullpen.internal.ClientAccess;
 import dev.bullpen.internal.RedisGateway;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.RedisTest;
@@ -28,7 +28,7 @@ class CoordinatorScriptsIT {
   @BeforeEach
   void setUp() {
     bp = Bullpen.connect(redis.uri());
-    gw = ClientInternals.gateway(bp);
+    gw = ClientAccess.gateway(bp);
     s = CoordinatorScripts.get();
     base = "bull:" + TestNames.uniqueQueue("scripts") + ":";
   }

@@ -2,6 +2,9 @@
 // browser or a proxy cannot keep a stream open, it polls with the last ETag instead: every 15 s
 // while the job is active, every 60 s while it waits, and not at all once it has finished.
 // Everything shown is set with textContent, never parsed as HTML.
+// A link for an end user carries a signed job token (?token=); the page sends it with every
+// request. The event stream gets a short-lived URL of its own from …/events-url, because
+// EventSource cannot send headers.
 (function () {
   'use strict';
 
@@ -13,7 +16,14 @@
   var queue = decodeURIComponent(parts[2] || '');
   var id = decodeURIComponent(parts[3] || '');
   var api = '/api/queues/' + encodeURIComponent(queue) + '/jobs/' + encodeURIComponent(id);
-  var forcePolling = new URLSearchParams(location.search).get('transport') === 'poll';
+  var search = new URLSearchParams(location.search);
+  var forcePolling = search.get('transport') === 'poll';
+  var token = search.get('token');
+
+  // The API URL of the job (plus a suffix) with the page's job token, if any.
+  function apiUrl(suffix) {
+    return api + (suffix || '') + (token ? '?token=' + encodeURIComponent(token) : '');
+  }
 
   var etag = null;
   var shownEtag = null;
@@ -137,7 +147,7 @@
   function refreshLogs(view) {
     if (logsEtag === view.etag) { return; }
     logsEtag = view.etag;
-    fetch(api + '/logs', { cache: 'no-store' }).then(function (r) {
+    fetch(apiUrl('/logs'), { cache: 'no-store' }).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (body) {
       if (!body) { return; }
@@ -168,7 +178,7 @@
   // Smart polling: revalidate with the ETag; the delay follows the state.
   function poll() {
     var headers = etag ? { 'If-None-Match': '"' + etag + '"' } : {};
-    fetch(api, { headers: headers, cache: 'no-store' }).then(function (r) {
+    fetch(apiUrl(), { headers: headers, cache: 'no-store' }).then(function (r) {
       if (r.status === 404) { gone('This job does not exist (or was removed).'); return null; }
       if (r.status === 304) { return 'same'; }
       if (!r.ok) { throw new Error('HTTP ' + r.status); }
@@ -197,11 +207,25 @@
     if (source) { source.close(); source = null; }
   }
 
+  // Asks for a short-lived stream URL, then opens it; polls when either fails.
+  var reopens = 0;
   function stream() {
+    fetch(apiUrl('/events-url'), { cache: 'no-store' }).then(function (r) {
+      if (r.status === 404) { gone('This job does not exist (or was removed).'); return null; }
+      if (!r.ok) { throw new Error('HTTP ' + r.status); }
+      return r.json();
+    }).then(function (body) {
+      if (body) { openStream(body.url); }
+    }).catch(function () { poll(); });
+  }
+
+  function openStream(url) {
     var failures = 0;
-    source = new EventSource(api + '/events');
+    var received = false;
+    source = new EventSource(url);
     var onView = function (e) {
       failures = 0;
+      received = true;
       var view = JSON.parse(e.data);
       render(view);
       setTransport(finished(view) ? 'final' : 'sse');
@@ -214,8 +238,16 @@
     });
     source.onerror = function () {
       failures++;
-      // A 404/503 answer or repeated drops: the stream cannot help, poll instead.
-      if (!source || source.readyState === EventSource.CLOSED || failures >= 3) {
+      // A stream that worked and was refused on reconnecting (its URL expired): ask for a new
+      // URL a few times. A 404/503 answer or repeated drops: poll instead.
+      var closed = !source || source.readyState === EventSource.CLOSED;
+      if (closed && received && reopens < 3 && document.body.dataset.transport !== 'final') {
+        reopens++;
+        stopStream();
+        stream();
+        return;
+      }
+      if (closed || failures >= 3) {
         stopStream();
         if (document.body.dataset.transport !== 'final') { poll(); }
       }
