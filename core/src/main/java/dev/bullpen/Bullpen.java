@@ -64,7 +64,6 @@ public final class Bullpen implements AutoCloseable {
 
   static {
     dev.bullpen.internal.ClientAccess.install(b -> b.gateway);
-    dev.bullpen.internal.ClientInternals.install(Bullpen::gateway);
   }
 
   private final String prefix;

@@ -35,7 +35,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code bullpen.queue.failure.ratio}, {@code bullpen.queue.health},
  * {@code bullpen.alerts{queue,rule}}, {@code bullpen.coordinator.leader}; timers
  * {@code bullpen.queue.wait|processing|total} with p50/p95/p99; counters
- * {@code bullpen.queue.finished{queue,state}} and {@code bullpen.alerts.started{queue,rule}}.
+ * {@code bullpen.queue.finished{queue,state}} and {@code bullpen.alerts.started{queue,rule}};
+ * for each listed {@link WorkerPool}, gauges {@code bullpen.pool.workers{queue}},
+ * {@code bullpen.pool.target{queue}} and {@code bullpen.pool.active.jobs{queue}}.
  * Tags never carry job ids or names.
  *
  * <h2>Health and alerts</h2>
@@ -50,9 +52,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * trims events streams, removes finished jobs past their {@link CoordinatorOptions#retention
  * retention}, and writes the per-minute throughput history — in BullMQ's own {@code metrics}
  * keys, so BullMQ's {@code getMetrics} and Bull Board show the same numbers, each finish counted
- * once even across a change of leader. When the leader closes, another takes over within a third
- * of the {@link CoordinatorOptions#leaderLockPeriod() lock period}; when it dies, within about
- * one period. The stalled-job check stays with the workers (BullMQ workers run it anyway).
+ * once even across a change of leader. A coordinator that watches no queue yet does not run for
+ * leader (and writes nothing to Redis). When the leader closes, another takes over within a third
+ * of the {@link CoordinatorOptions#leaderLockPeriod() lock period}; when it dies, once its lock
+ * expires (at most one period after its last renewal) plus up to a third of a period. The
+ * stalled-job check stays with the workers: it is already throttled to once per interval for
+ * all workers of a queue (BullMQ's shared {@code stalled-check} key), so the leader running it
+ * would save nothing.
  *
  * <h2>Threads</h2>
  * One scheduler thread per coordinator runs refreshes, elections and maintenance, one at a time.
@@ -62,6 +68,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Coordinator implements AutoCloseable {
   private final CoordinatorEngine engine;
   private final List<WorkerPool<?>> pools = new CopyOnWriteArrayList<>();
+  private final List<WorkerPool<?>> owned = new CopyOnWriteArrayList<>();
 
   private Coordinator(CoordinatorEngine engine) {
     this.engine = engine;
@@ -77,11 +84,16 @@ public final class Coordinator implements AutoCloseable {
    * meters on {@code registry}; it starts watching {@link CoordinatorOptions#queues()} at once.
    *
    * @throws IllegalArgumentException when an argument is null
+   * @throws dev.bullpen.RedisUnavailableException when Redis does not answer while the events
+   *     readers of the named queues start
    */
   public static Coordinator start(Bullpen client, CoordinatorOptions options,
       MeterRegistry registry) {
     if (client == null || options == null || registry == null) {
       throw new IllegalArgumentException("client, options and registry must not be null");
+    }
+    if (options.instanceId() == null) {
+      options = options.toBuilder().instanceId(CoordinatorOptions.newInstanceId()).build();
     }
     return new Coordinator(new CoordinatorEngine(client, options, registry));
   }
@@ -204,7 +216,8 @@ public final class Coordinator implements AutoCloseable {
   public <D> WorkerPool<D> workerPool(String queue, Class<D> dataType, JobHandler<D, ?> handler,
       WorkerPoolOptions options) {
     WorkerPool<D> pool = WorkerPool.start(engine.client(), queue, dataType, handler, options);
-    pools.add(pool);
+    owned.add(pool);
+    list(pool);
     return pool;
   }
 
@@ -213,7 +226,12 @@ public final class Coordinator implements AutoCloseable {
     if (pool == null) {
       throw new IllegalArgumentException("pool must not be null");
     }
+    list(pool);
+  }
+
+  private void list(WorkerPool<?> pool) {
     pools.add(pool);
+    engine.poolMeters(pool.queue(), pool::current, pool::target, pool::activeJobs);
   }
 
   /** The pools started by or added to this coordinator. */
@@ -228,7 +246,7 @@ public final class Coordinator implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
-    for (WorkerPool<?> p : pools) {
+    for (WorkerPool<?> p : owned) {
       p.close();
     }
   }

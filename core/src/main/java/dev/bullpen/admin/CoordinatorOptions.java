@@ -79,11 +79,12 @@ public final class CoordinatorOptions {
     this.alertRules = b.alertRules;
     this.webhook = b.webhook;
     this.webhookTimeout = b.webhookTimeout;
-    this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
+    this.instanceId = b.instanceId;
     this.maxQueues = b.maxQueues;
   }
 
-  private static String defaultInstanceId() {
+  /** A new id: host, process id and a random part. */
+  static String newInstanceId() {
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
@@ -194,7 +195,10 @@ public final class CoordinatorOptions {
     return webhookTimeout;
   }
 
-  /** This process's id in the leader lock and the worker-pool registry. */
+  /**
+   * This coordinator's id in the leader lock, or null (the default): then every coordinator
+   * started with these options gets a new one (host, process id and a random part).
+   */
   public String instanceId() {
     return instanceId;
   }
@@ -350,7 +354,10 @@ public final class CoordinatorOptions {
       return this;
     }
 
-    /** This process's id (1 to 200 printable characters, no '|'); default host-pid-random. */
+    /**
+     * This coordinator's id in the leader lock (1 to 200 printable characters, no '|'). Two
+     * coordinators must never share one; by default each gets a new one.
+     */
     public Builder instanceId(String id) {
       if (id == null || id.isEmpty() || id.length() > 200 || id.indexOf('|') >= 0
           || id.chars().anyMatch(Character::isISOControl)) {

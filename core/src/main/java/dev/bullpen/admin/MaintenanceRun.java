@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record MaintenanceRun(String task, String queue, long fencingToken, Instant startedAt,
     Instant finishedAt, long startNanos, long endNanos, long affected) {
+  /** Checks that task, queue and the instants are not null. */
   public MaintenanceRun {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(queue, "queue");

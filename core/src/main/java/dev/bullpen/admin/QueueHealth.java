@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param alerts the queue's open alerts, in rule order
  */
 public record QueueHealth(String queue, HealthLevel level, List<Alert> alerts) {
+  /** Checks that queue and level are not null and copies the alerts. */
   public QueueHealth {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(level, "level");

@@ -33,6 +33,7 @@ import java.util.Objects;
 public record QueueMetrics(String queue, Instant at, Duration window, long completed, long failed,
     double throughputPerMinute, double failureRate, TimingStats waitTime,
     TimingStats processingTime, TimingStats totalTime, long backlog, int activeWorkers, JobCounts counts) {
+  /** Checks that no component is null. */
   public QueueMetrics {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(at, "at");

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param failed jobs failed for good in it
  */
 public record ThroughputMinute(Instant minute, long completed, long failed) {
+  /** Checks that the minute is not null. */
   public ThroughputMinute {
     Objects.requireNonNull(minute, "minute");
   }

@@ -24,6 +24,7 @@ public record TimingStats(long count, Duration average, Duration p50, Duration p
   public static final TimingStats EMPTY =
       new TimingStats(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
+  /** Checks that count is not negative and no duration is null. */
   public TimingStats {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);

@@ -51,6 +51,7 @@ public final class WorkerPool<D> implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
   private volatile int target;
+  private volatile int size;
   private volatile double ratePerWorker;
   private long lowSince = -1;
   private long lastDecisionNanos;
@@ -66,8 +67,9 @@ public final class WorkerPool<D> implements AutoCloseable {
     this.handler = handler;
     this.opts = opts;
     this.ratePerWorker = opts.initialRatePerWorker();
-    this.registry = new PoolRegistry(client, queue, opts.instanceId(),
-        opts.scaleInterval().toMillis());
+    String id = opts.instanceId() != null ? opts.instanceId()
+        : ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
+    this.registry = new PoolRegistry(client, queue, id, opts.scaleInterval().toMillis());
     this.target = opts.min();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bullpen-pool-" + queue);
@@ -161,8 +163,8 @@ public final class WorkerPool<D> implements AutoCloseable {
     finishedAtLastDecision = done;
   }
 
-  private void resize(int size) {
-    while (workers.size() < size) {
+  private void resize(int wanted) {
+    while (workers.size() < wanted) {
       Worker<D> w = client.worker(queue, dataType, handler, opts.workerOptions().toBuilder()
           .autorun(true).build());
       w.addListener(new WorkerListener<>() {
@@ -178,12 +180,13 @@ public final class WorkerPool<D> implements AutoCloseable {
       });
       workers.add(w);
     }
-    while (workers.size() > size) {
+    while (workers.size() > wanted) {
       Worker<D> w = workers.remove(workers.size() - 1);
       Thread t = new Thread(w::close, "bullpen-pool-close-" + queue);
       t.setDaemon(true);
       t.start();
     }
+    this.size = workers.size();
   }
 
   /** The queue this pool works on. */
@@ -206,11 +209,9 @@ public final class WorkerPool<D> implements AutoCloseable {
     return target;
   }
 
-  /** Workers this pool runs now. */
+  /** Workers this pool runs now (without waiting for a decision in progress). */
   public int current() {
-    synchronized (lock) {
-      return workers.size();
-    }
+    return size;
   }
 
   /** Jobs running in this pool's workers now. */
@@ -245,6 +246,7 @@ public final class WorkerPool<D> implements AutoCloseable {
       closed = true;
       toClose = new ArrayList<>(workers);
       workers.clear();
+      size = 0;
     }
     scheduler.shutdownNow();
     List<Thread> threads = new ArrayList<>();

@@ -56,9 +56,7 @@ public final class WorkerPoolOptions {
     this.initialRatePerWorker = b.initialRatePerWorker;
     this.scaleInterval = b.scaleInterval;
     this.scaleDownDelay = b.scaleDownDelay;
-    this.instanceId = b.instanceId != null ? b.instanceId
-        : ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString()
-            .substring(0, 8);
+    this.instanceId = b.instanceId;
   }
 
   /** A builder with the defaults. */
@@ -115,7 +113,10 @@ public final class WorkerPoolOptions {
     return scaleDownDelay;
   }
 
-  /** This process's id in the queue's pool registry. */
+  /**
+   * This pool's id in the queue's pool registry, or null (the default): then every pool started
+   * with these options gets a new one.
+   */
   public String instanceId() {
     return instanceId;
   }

@@ -182,6 +182,22 @@ class LeaderElectionIT {
   }
 
   @Test
+  void coordinatorsSharingOptionsWithoutAnIdGetTheirOwnAndOnlyOneLeads() {
+    Bullpen bp = client();
+    CoordinatorOptions shared = CoordinatorOptions.builder().queues(queue)
+        .leaderLockPeriod(PERIOD).build();
+    Coordinator a = Coordinator.start(bp, shared);
+    closeables.add(a);
+    Coordinator b = Coordinator.start(bp, shared);
+    closeables.add(b);
+    assertThat(a.instanceId()).isNotEqualTo(b.instanceId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.isLeader() || b.isLeader());
+    // Over several election rounds the follower never takes the held lock.
+    await().during(PERIOD).atMost(PERIOD.multipliedBy(3))
+        .until(() -> a.isLeader() != b.isLeader());
+  }
+
+  @Test
   void leaderTrimsEventsAndRemovesFinishedJobsPastTheirRetention() {
     Bullpen bp = client();
     Coordinator c = Coordinator.start(bp, CoordinatorOptions.builder().queues(queue)

@@ -74,7 +74,13 @@ class WorkerPoolIT {
       AtomicReference<String> over = new AtomicReference<>();
       Thread sampler = new Thread(() -> {
         while (sampling) {
-          int total = p1.current() + p2.current();
+          // p1 read on both sides of p2: when unchanged, the sum held at the moment p2 was read.
+          int a = p1.current();
+          int b = p2.current();
+          if (p1.current() != a) {
+            continue;
+          }
+          int total = a + b;
           most.accumulateAndGet(total, Math::max);
           if (total > MAX) {
             over.set(p1 + " + " + p2);

@@ -32,10 +32,16 @@ import java.util.List;
 final class AdminRoutes {
   private final Admin admin;
   private final ServerOptions opts;
+  private volatile dev.bullpen.admin.Coordinator coordinator;
 
   AdminRoutes(Bullpen bullpen, ServerOptions opts) {
     this.admin = Admin.create(bullpen);
     this.opts = opts;
+  }
+
+  /** The coordinator whose metrics, health and alerts stats adds (null: none). */
+  void useCoordinator(dev.bullpen.admin.Coordinator c) {
+    this.coordinator = c;
   }
 
   /** {@code GET /api/admin/queues}. */
@@ -59,6 +65,7 @@ final class AdminRoutes {
     n.put("queue", q);
     n.put("paused", s.paused());
     n.set("counts", Json.counts(s.counts()));
+    CoordinatorRoutes.addToStats(n, coordinator, q);
     answer(ctx, n);
   }
 

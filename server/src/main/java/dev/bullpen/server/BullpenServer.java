@@ -86,9 +86,9 @@ public final class BullpenServer implements AutoCloseable {
   private final Javalin app;
   private final ServerOptions opts;
   private final RouteTable routes;
-  private final RedisRoutes redis;
   private final PrometheusMeterRegistry registry;
   private final Coordinator coordinator;
+  private final RedisRoutes redis;
   private final JobTokens jobTokens;
   private final JobRoutes jobRoutes;
   private volatile ServerConnector connector;
@@ -114,14 +114,17 @@ public final class BullpenServer implements AutoCloseable {
     HealthRoutes health = new HealthRoutes(bullpen, status);
     AdminRoutes admin = new AdminRoutes(bullpen, opts);
     this.redis = new RedisRoutes(bullpen, status);
+    String jobPage = resource("job.html");
+    String index = resource("index.html");
+    String dashboard = DashboardPage.html();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StatusCacheMeters.bind(registry, status);
     this.coordinator = opts.coordinator() == null ? null
         : Coordinator.start(bullpen, opts.coordinator(), registry);
-    CoordinatorRoutes coord = new CoordinatorRoutes(coordinator, registry);
-    String jobPage = resource("job.html");
-    String index = resource("index.html");
-    String dashboard = DashboardPage.html();
+    redis.monitor().bindTo(registry);
+    CoordinatorRoutes coord = new CoordinatorRoutes(coordinator, registry,
+        () -> redis.monitor().alerts());
+    admin.useCoordinator(coordinator);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = opts.maxRequestBytes();
@@ -156,6 +159,11 @@ public final class BullpenServer implements AutoCloseable {
         t.add(r, GET, "/health/ready", Role.ANONYMOUS, health::ready);
         t.add(r, GET, "/api/status-cache", Role.VIEWER, health::counters);
         t.add(r, GET, "/dashboard", Role.ANONYMOUS, ctx -> page(ctx, dashboard, false));
+        t.add(r, GET, "/api/admin/queues/{queue}/performance", Role.VIEWER, coord::performance);
+        t.add(r, GET, "/api/admin/queues/{queue}/health", Role.VIEWER, coord::health);
+        t.add(r, GET, "/api/admin/alerts", Role.VIEWER, coord::alerts);
+        t.add(r, GET, "/api/admin/coordinator", Role.VIEWER, coord::status);
+        t.add(r, GET, "/metrics", Role.VIEWER, coord::metrics);
         t.add(r, GET, "/api/queues", Role.VIEWER, queues::list);
         t.add(r, GET, "/api/queues/{queue}", Role.VIEWER, queues::get);
         t.add(r, GET, "/api/queues/{queue}/jobs", Role.VIEWER, jobs::list);
@@ -167,11 +175,6 @@ public final class BullpenServer implements AutoCloseable {
             jobs::eventsUrl);
         t.add(r, GET, "/api/queues/{queue}/jobs/{id}/logs", Role.PUBLIC, jobs::logs);
         t.add(r, POST, "/api/queues/{queue}/jobs/{id}/retry", Role.OPERATOR, jobs::retry);
-        t.add(r, GET, "/api/admin/queues/{queue}/performance", Role.VIEWER, coord::performance);
-        t.add(r, GET, "/api/admin/queues/{queue}/health", Role.VIEWER, coord::health);
-        t.add(r, GET, "/api/admin/alerts", Role.VIEWER, coord::alerts);
-        t.add(r, GET, "/api/admin/coordinator", Role.VIEWER, coord::status);
-        t.add(r, GET, "/metrics", Role.VIEWER, coord::metrics);
         t.add(r, GET, "/jobs/{queue}/{id}", Role.PUBLIC, ctx -> page(ctx, jobPage, true));
         String aq = "/api/admin/queues/{queue}";
         t.add(r, GET, "/api/admin/queues", Role.VIEWER, admin::queues);

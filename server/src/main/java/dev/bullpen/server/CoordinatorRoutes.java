@@ -11,20 +11,26 @@ import dev.bullpen.admin.TimingStats;
 import dev.bullpen.admin.WorkerPool;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The coordinator's routes: {@code GET /api/admin/queues/{queue}/performance}, {@code …/health},
- * {@code GET /api/admin/alerts}, {@code GET /api/admin/coordinator} and {@code GET /metrics}
- * (Prometheus text). A queue is watched from its first request on, if it exists in Redis;
+ * {@code GET /api/admin/alerts} (queue and Redis alerts together), {@code GET
+ * /api/admin/coordinator} and {@code GET /metrics} (Prometheus text). A queue is watched from its first request on, if it exists in Redis;
  * otherwise 404.
  */
 final class CoordinatorRoutes {
   private final Coordinator coordinator;
   private final PrometheusMeterRegistry registry;
+  private final Supplier<List<Alert>> redisAlerts;
 
-  CoordinatorRoutes(Coordinator coordinator, PrometheusMeterRegistry registry) {
+  CoordinatorRoutes(Coordinator coordinator, PrometheusMeterRegistry registry,
+      Supplier<List<Alert>> redisAlerts) {
     this.coordinator = coordinator;
     this.registry = registry;
+    this.redisAlerts = redisAlerts;
   }
 
   private Coordinator coordinator() {
@@ -39,7 +45,13 @@ final class CoordinatorRoutes {
     String q = Params.queue(ctx.pathParam("queue"));
     Coordinator c = coordinator();
     if (!c.watches(q)) {
-      if (!c.watch(q)) {
+      boolean exists;
+      try {
+        exists = c.watch(q);
+      } catch (IllegalStateException e) {
+        throw ApiError.unavailable(e.getMessage()); // maxQueues reached
+      }
+      if (!exists) {
         throw ApiError.notFound("no queue named '" + q + "'");
       }
       c.refresh();
@@ -49,7 +61,6 @@ final class CoordinatorRoutes {
 
   void performance(Context ctx) {
     String q = watched(ctx);
-    QueueMetrics m = coordinator().metrics(q);
     ObjectNode n = Json.object();
     n.put("queue", q);
     ArrayNode minutes = n.putArray("minutes");
@@ -59,6 +70,33 @@ final class CoordinatorRoutes {
       row.put("completed", t.completed());
       row.put("failed", t.failed());
     }
+    n.setAll(metrics(coordinator().metrics(q)));
+    noStore(ctx);
+    ServerErrors.json(ctx, 200, n);
+  }
+
+  /**
+   * Adds {@code "metrics"}, {@code "health"} and {@code "alerts"} for {@code queue} to the admin
+   * stats answer when the coordinator already watches the queue (a read must not start a watch:
+   * watching makes this process a leader candidate, which writes its lock); adds nothing
+   * otherwise.
+   */
+  static void addToStats(ObjectNode stats, Coordinator c, String queue) {
+    if (c == null || !c.watches(queue)) {
+      return;
+    }
+    stats.set("metrics", metrics(c.metrics(queue)));
+    QueueHealth h = c.health(queue);
+    stats.put("health", h.level().word());
+    ArrayNode alerts = stats.putArray("alerts");
+    for (Alert a : h.alerts()) {
+      alerts.add(alert(a));
+    }
+  }
+
+  /** The performance figures of one snapshot (everything but the per-minute history). */
+  static ObjectNode metrics(QueueMetrics m) {
+    ObjectNode n = Json.object();
     n.put("throughputPerMin", m.throughputPerMinute());
     n.put("failureRate", m.failureRate());
     n.put("completed", m.completed());
@@ -70,8 +108,7 @@ final class CoordinatorRoutes {
     n.put("backlog", m.backlog());
     n.put("activeWorkers", m.activeWorkers());
     n.put("computedAt", m.at().toEpochMilli());
-    noStore(ctx);
-    ServerErrors.json(ctx, 200, n);
+    return n;
   }
 
   void health(Context ctx) {
@@ -88,10 +125,13 @@ final class CoordinatorRoutes {
     ServerErrors.json(ctx, 200, n);
   }
 
+  /** Queue alerts (when a coordinator runs) and the Redis monitor's alerts, together. */
   void alerts(Context ctx) {
     ObjectNode n = Json.object();
     ArrayNode alerts = n.putArray("alerts");
-    for (Alert a : coordinator().alerts()) {
+    List<Alert> all = new ArrayList<>(coordinator == null ? List.of() : coordinator.alerts());
+    all.addAll(redisAlerts.get());
+    for (Alert a : all) {
       alerts.add(alert(a));
     }
     noStore(ctx);

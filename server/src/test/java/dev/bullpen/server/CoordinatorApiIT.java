@@ -134,10 +134,30 @@ class CoordinatorApiIT {
     JsonNode all = getJson("/api/admin/alerts").get("alerts");
     assertThat(all).hasSize(1);
     assertThat(all.get(0)).isEqualTo(alert);
+
+    JsonNode adminStats = getJson("/api/admin/queues/" + q + "/stats");
+    assertThat(adminStats.get("health").asText()).isEqualTo("warning");
+    assertThat(adminStats.get("metrics").get("backlog").asLong()).isEqualTo(61);
+    assertThat(adminStats.get("alerts").get(0)).isEqualTo(alert);
+
+    // What the admin stats route adds.
+    com.fasterxml.jackson.databind.node.ObjectNode stats = Json.object();
+    CoordinatorRoutes.addToStats(stats, server.coordinator(), q);
+    assertThat(stats.get("health").asText()).isEqualTo("warning");
+    assertThat(stats.get("alerts").get(0)).isEqualTo(alert);
+    assertThat(stats.get("metrics").get("backlog").asLong()).isEqualTo(61);
+    com.fasterxml.jackson.databind.node.ObjectNode none = Json.object();
+    CoordinatorRoutes.addToStats(none, server.coordinator(), TestNames.uniqueQueue("absent"));
+    assertThat(none.isEmpty()).isTrue();
   }
 
   @Test
   void coordinatorRouteShowsTheLeaderAndThePools() {
+    JsonNode idle = getJson("/api/admin/coordinator");
+    assertThat(idle.get("leader").asBoolean()).as("no queue watched, no candidate").isFalse();
+    assertThat(idle.get("leaderId").isNull()).isTrue();
+    bullpen.queue(q).add("one", Map.of());
+    getJson("/api/admin/queues/" + q + "/health"); // starts watching, so it runs for leader
     await().atMost(WAIT).until(() -> server.coordinator().isLeader());
     JsonNode c = getJson("/api/admin/coordinator");
     assertThat(c.get("leader").asBoolean()).isTrue();
@@ -152,6 +172,19 @@ class CoordinatorApiIT {
     assertThat(row.get("max").asInt()).isEqualTo(5);
     assertThat(row.get("current").asInt()).isEqualTo(2);
     assertThat(row.get("target").asInt()).isEqualTo(pool.target());
+    assertThat(http.get("/metrics").body()).contains(
+        "bullpen_pool_workers{queue=\"" + q + "\"} 2.0");
+  }
+
+  @Test
+  void aServerThatWatchesNoQueueWritesNothingToRedis() {
+    String before = redis.command("DEBUG", "DIGEST");
+    getJson("/api/admin/alerts");
+    getJson("/api/admin/coordinator");
+    assertThat(http.get("/metrics").statusCode()).isEqualTo(200);
+    // Lock period 3 s: a candidate would have taken and renewed the lock within this.
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+        .until(() -> redis.command("DEBUG", "DIGEST").equals(before));
   }
 
   @Test
@@ -200,11 +233,13 @@ class CoordinatorApiIT {
   @Test
   void withoutACoordinatorItsRoutesAnswer503() {
     try (BullpenServer bare = BullpenServer.start(bullpen, ServerOptions.builder()
-        .host("127.0.0.1").port(0).coordinator(null).build())) {
-      HttpResponse<String> r = new Http(bare.url()).get("/api/admin/alerts");
+        .host("127.0.0.1").port(0).openMode(true).coordinator(null).build())) {
+      HttpResponse<String> r = new Http(bare.url()).get("/api/admin/coordinator");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(Http.json(r).get("error").asText()).isEqualTo("unavailable");
       assertThat(new Http(bare.url()).get("/metrics").body()).contains("bullpen_status_");
+      assertThat(Http.json(new Http(bare.url()).get("/api/admin/alerts")).get("alerts"))
+          .as("the Redis monitor's alerts still answer").isNotNull();
     }
   }
 }

@@ -1,19 +1,17 @@
 package dev.bullpen.internal.coordinator;
 
 import dev.bullpen.Bullpen;
-import dev.bullpen.JobState;
 import dev.bullpen.admin.Alert;
 import dev.bullpen.admin.CoordinatorOptions;
 import dev.bullpen.admin.HealthLevel;
 import dev.bullpen.admin.MaintenanceRun;
 import dev.bullpen.admin.QueueHealth;
 import dev.bullpen.admin.QueueMetrics;
-import dev.bullpen.internal.ClientInternals;
+import dev.bullpen.internal.ClientAccess;
 import dev.bullpen.internal.RedisGateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorEngine.class);
-  private static final int MAX_RUNS = 200;
 
   private final Bullpen client;
   private final RedisGateway redis;
@@ -48,7 +45,7 @@ public final class CoordinatorEngine implements AutoCloseable {
   private final CoordinatorMeters meters;
   private final Map<String, QueueMonitor> monitors = new ConcurrentSkipListMap<>();
   private final Map<String, QueueHealth> health = new ConcurrentHashMap<>();
-  private final ArrayDeque<MaintenanceRun> runs = new ArrayDeque<>();
+  private final LeaderMaintenance maintenance;
   private final Map<String, Counter> alertStarts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final Object work = new Object();
@@ -57,11 +54,12 @@ public final class CoordinatorEngine implements AutoCloseable {
 
   public CoordinatorEngine(Bullpen client, CoordinatorOptions opts, MeterRegistry registry) {
     this.client = client;
-    this.redis = ClientInternals.gateway(client);
+    this.redis = ClientAccess.gateway(client);
     this.opts = opts;
     this.meters = new CoordinatorMeters(registry);
     this.election = new LeaderElection(redis, client.prefix(), opts.instanceId(),
         opts.leaderLockPeriod().toMillis());
+    this.maintenance = new LeaderMaintenance(client, redis, opts, election);
     AlertWebhook webhook = opts.webhook() == null ? null
         : new AlertWebhook(opts.webhook(), opts.webhookTimeout());
     this.tracker = new AlertTracker(new AlertTracker.Listener() {
@@ -200,10 +198,14 @@ public final class CoordinatorEngine implements AutoCloseable {
 
   private void elect() {
     synchronized (work) {
+      if (monitors.isEmpty()) {
+        // Nothing to maintain: do not compete (and write nothing) until a queue is watched.
+        return;
+      }
       boolean wasLeader = election.holds();
       boolean leads = election.tick();
       if (leads && !wasLeader) {
-        rollup();
+        maintenance.rollup(monitors.values());
       }
     }
   }
@@ -226,7 +228,7 @@ public final class CoordinatorEngine implements AutoCloseable {
         }
       }
       if (election.holds()) {
-        rollup();
+        maintenance.rollup(monitors.values());
       } else {
         long cutoff = System.currentTimeMillis() - QueueMonitor.ROLLUP_KEEP_MS;
         for (QueueMonitor m : monitors.values()) {
@@ -267,102 +269,26 @@ public final class CoordinatorEngine implements AutoCloseable {
     return out;
   }
 
-  private void rollup() {
-    if (!opts.writeMetrics()) {
-      return;
-    }
-    for (QueueMonitor m : monitors.values()) {
-      while (election.holds()) {
-        List<QueueMonitor.Rolled> batch = m.rollupBacklog(500);
-        if (batch.isEmpty()) {
-          break;
-        }
-        long token = election.token();
-        long start = System.nanoTime();
-        Instant startedAt = client.clock().instant();
-        String[] args = new String[2 + batch.size() * 4];
-        args[0] = Long.toString(token);
-        args[1] = Integer.toString(opts.historyMinutes());
-        int i = 2;
-        for (QueueMonitor.Rolled r : batch) {
-          args[i++] = Long.toString(r.streamMs());
-          args[i++] = Long.toString(r.streamSeq());
-          args[i++] = Long.toString(r.finishedAt());
-          args[i++] = r.failed() ? "f" : "c";
-        }
-        String[] keys = {m.keys.key("bullpen:fence"), m.keys.key("bullpen:metrics-cursor"),
-          m.keys.key("metrics:completed"), m.keys.key("metrics:completed:data"),
-          m.keys.key("metrics:failed"), m.keys.key("metrics:failed:data")};
-        long counted = LeaderElection.toLong(redis.eval(CoordinatorScripts.get().fencedMetrics,
-            keys, args));
-        record("metrics-rollup", m.queue, token, startedAt, start, counted);
-        if (counted < 0) {
-          LOG.warn("coordinator {}: queue {} refused metrics from token {} (a newer leader"
-              + " wrote)", opts.instanceId(), m.queue, token);
-          return;
-        }
-        m.rolledUp(batch.size());
-      }
-    }
-  }
-
   /** The leader's trim and retention cleanup, now; returns false when this is no leader. */
   public boolean maintain() {
     synchronized (work) {
       if (!election.holds()) {
         return false;
       }
-      for (QueueMonitor m : monitors.values()) {
-        if (opts.eventsMaxLength() > 0 && election.holds()) {
-          long token = election.token();
-          long start = System.nanoTime();
-          Instant startedAt = client.clock().instant();
-          long removed = LeaderElection.toLong(redis.eval(CoordinatorScripts.get().fencedTrim,
-              new String[] {m.keys.key("bullpen:fence"), m.keys.key("events")},
-              Long.toString(token), Long.toString(opts.eventsMaxLength())));
-          record("trim-events", m.queue, token, startedAt, start, removed);
-        }
-        clean(m, JobState.COMPLETED, opts.completedRetention(m.queue));
-        clean(m, JobState.FAILED, opts.failedRetention(m.queue));
-      }
+      maintenance.maintain(monitors.values());
       return true;
     }
   }
 
-  private void clean(QueueMonitor m, JobState state, java.time.Duration age) {
-    if (age == null || !election.holds()) {
-      return;
-    }
-    long token = election.token();
-    long start = System.nanoTime();
-    Instant startedAt = client.clock().instant();
-    long ok = LeaderElection.toLong(redis.eval(CoordinatorScripts.get().fenceCheck,
-        new String[] {m.keys.key("bullpen:fence")}, Long.toString(token)));
-    long removed = -1;
-    if (ok == 1) {
-      try (dev.bullpen.Queue<Object> q = client.queue(m.queue)) {
-        removed = q.clean(age, 10_000, state).size();
-      }
-    }
-    record("retention", m.queue, token, startedAt, start, removed);
-  }
-
-  private void record(String task, String queue, long token, Instant startedAt, long start,
-      long affected) {
-    MaintenanceRun run = new MaintenanceRun(task, queue, token, startedAt,
-        client.clock().instant(), start, System.nanoTime(), affected);
-    synchronized (runs) {
-      runs.addLast(run);
-      while (runs.size() > MAX_RUNS) {
-        runs.pollFirst();
-      }
-    }
-  }
-
   public List<MaintenanceRun> maintenanceRuns() {
-    synchronized (runs) {
-      return new ArrayList<>(runs);
-    }
+    return maintenance.runs();
+  }
+
+  /** Per-minute history of a watched queue; see {@link MetricsHistory#read}. */
+  public List<long[]> history(String queue) {
+    monitor(queue);
+    return MetricsHistory.read(redis, client.prefix(), queue, client.clock().millis(),
+        opts.historyMinutes());
   }
 
   public boolean isLeader() {
@@ -385,53 +311,20 @@ public final class CoordinatorEngine implements AutoCloseable {
     return opts;
   }
 
+  /** Registers gauges of one worker pool (size, target, running jobs). */
+  public void poolMeters(String queue, java.util.function.IntSupplier current,
+      java.util.function.IntSupplier target, java.util.function.IntSupplier activeJobs) {
+    meters.gauge("bullpen.pool.workers", "Workers the pool runs in this process", current,
+        java.util.function.IntSupplier::getAsInt, "queue", queue);
+    meters.gauge("bullpen.pool.target", "Queue-wide workers the pool's last decision wanted",
+        target, java.util.function.IntSupplier::getAsInt, "queue", queue);
+    meters.gauge("bullpen.pool.active.jobs", "Jobs running in the pool's workers", activeJobs,
+        java.util.function.IntSupplier::getAsInt, "queue", queue);
+  }
+
   /** The client, for worker pools made through the coordinator. */
   public Bullpen client() {
     return client;
-  }
-
-  /**
-   * Per-minute history of a queue from BullMQ's metrics keys: oldest first, minutes within the
-   * configured history. Returns {minuteStartMs, completed, failed} rows.
-   */
-  public List<long[]> history(String queue) {
-    monitor(queue);
-    String base = client.prefix() + ":" + queue + ":";
-    long now = client.clock().millis();
-    long oldest = Math.floorDiv(now, 60_000) - opts.historyMinutes() + 1;
-    java.util.TreeMap<Long, long[]> byMinute = new java.util.TreeMap<>();
-    String[] targets = {"completed", "failed"};
-    for (int k = 0; k < 2; k++) {
-      String meta = base + "metrics:" + targets[k];
-      List<io.lettuce.core.KeyValue<String, String>> fields = redis.call("read metrics",
-          r -> r.hmget(meta, "count", "prevTS", "prevCount"));
-      List<String> data = redis.call("read metrics", r -> r.lrange(meta + ":data", 0,
-          opts.historyMinutes() - 1));
-      if (!fields.get(1).hasValue()) {
-        continue;
-      }
-      long count = Long.parseLong(fields.get(0).getValueOrElse("0"));
-      long prevTS = (long) Double.parseDouble(fields.get(1).getValue());
-      long prevCount = Long.parseLong(fields.get(2).getValueOrElse("0"));
-      long open = Math.floorDiv(prevTS, 60_000);
-      add(byMinute, open, k, count - prevCount, oldest);
-      for (int i = 0; i < data.size(); i++) {
-        add(byMinute, open - 1 - i, k, Long.parseLong(data.get(i)), oldest);
-      }
-    }
-    List<long[]> out = new ArrayList<>(byMinute.size());
-    for (Map.Entry<Long, long[]> e : byMinute.entrySet()) {
-      out.add(new long[] {e.getKey() * 60_000, e.getValue()[0], e.getValue()[1]});
-    }
-    return out;
-  }
-
-  private static void add(java.util.TreeMap<Long, long[]> byMinute, long minute, int k, long n,
-      long oldest) {
-    if (minute < oldest) {
-      return;
-    }
-    byMinute.computeIfAbsent(minute, x -> new long[2])[k] += n;
   }
 
   @Override

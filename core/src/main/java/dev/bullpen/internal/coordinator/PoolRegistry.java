@@ -1,7 +1,7 @@
 package dev.bullpen.internal.coordinator;
 
 import dev.bullpen.Bullpen;
-import dev.bullpen.internal.ClientInternals;
+import dev.bullpen.internal.ClientAccess;
 import dev.bullpen.internal.Keys;
 import dev.bullpen.internal.RedisGateway;
 import io.lettuce.core.SetArgs;
@@ -32,7 +32,7 @@ public final class PoolRegistry {
 
   public PoolRegistry(Bullpen client, String queue, String instanceId, long intervalMs) {
     this.client = client;
-    this.redis = ClientInternals.gateway(client);
+    this.redis = ClientAccess.gateway(client);
     this.keys = new Keys(client.prefix(), queue);
     this.queue = queue;
     this.instanceId = instanceId;

@@ -15,25 +15,29 @@ import java.util.Iterator;
  * bounded by the window's seconds however many jobs finish; timings live in a ring of
  * {@code capacity} slots (oldest overwritten first), so percentiles are exact while the window
  * holds at most {@code capacity} jobs with timings, and otherwise cover the newest
- * {@code capacity}. Snapshots sort a copy (O(n log n) for n ≤ capacity), once per refresh.
+ * {@code capacity}. The ring's arrays start at 256 slots and double up to {@code capacity}
+ * before it first wraps, so an idle queue costs kilobytes. Snapshots sort a copy
+ * (O(n log n) for n ≤ capacity), once per refresh.
  * Not thread-safe: the coordinator's one scheduler thread owns it.
  */
 final class SampleWindow {
+  private static final int INITIAL = 256;
   private final int capacity;
-  private final long[] finishedAt;
-  private final long[] wait;
-  private final long[] processing;
-  private final long[] total;
+  private long[] finishedAt;
+  private long[] wait;
+  private long[] processing;
+  private long[] total;
   private int next;
   private int size;
   private final ArrayDeque<long[]> seconds = new ArrayDeque<>(); // {second, completed, failed}
 
   SampleWindow(int capacity) {
     this.capacity = capacity;
-    this.finishedAt = new long[capacity];
-    this.wait = new long[capacity];
-    this.processing = new long[capacity];
-    this.total = new long[capacity];
+    int initial = Math.min(capacity, INITIAL);
+    this.finishedAt = new long[initial];
+    this.wait = new long[initial];
+    this.processing = new long[initial];
+    this.total = new long[initial];
   }
 
   /** Counts one finished job; {@code waitMs} etc. are -1 when unknown (the job was gone). */
@@ -62,13 +66,26 @@ final class SampleWindow {
     }
     bucket[failed ? 2 : 1]++;
     if (waitMs >= 0 && processingMs >= 0) {
+      if (next == finishedAt.length && finishedAt.length < capacity) {
+        grow();
+      }
+      next = next % finishedAt.length;
       finishedAt[next] = finishedAtMs;
       wait[next] = waitMs;
       processing[next] = processingMs;
       total[next] = totalMs;
-      next = (next + 1) % capacity;
+      next = next + 1;
       size = Math.min(size + 1, capacity);
     }
+  }
+
+  /** Doubles the arrays (up to capacity); only called before the ring first wraps. */
+  private void grow() {
+    int n = Math.min(capacity, finishedAt.length * 2);
+    finishedAt = Arrays.copyOf(finishedAt, n);
+    wait = Arrays.copyOf(wait, n);
+    processing = Arrays.copyOf(processing, n);
+    total = Arrays.copyOf(total, n);
   }
 
   private void insertInOrder(long[] bucket) {

@@ -7,8 +7,9 @@
   of prevTS's minute, followed by a zero for every minute without jobs (newest first, capped at
   maxDataPoints). BullMQ's getMetrics and Bull Board read the result.
 
-  Exactly once: the events-stream id of the last finish counted is kept in the cursor key; finish
-  events at or before it are skipped, so a new leader may resend what its predecessor counted.
+  Exactly once: the events-stream id of the last finish counted is kept in the cursor key (for 30
+  days after the last write); finish events at or before it are skipped, so a new leader may
+  resend what its predecessor counted.
 
   KEYS: (the queue's fence) fence (last counted event id) cursor
         metrics:completed metrics:completed:data metrics:failed metrics:failed:data
@@ -74,6 +75,6 @@ for i = 3, #ARGV, 4 do
   end
 end
 if counted > 0 then
-  redis.call("SET", KEYS[2], lastMs .. "-" .. lastSeq)
+  redis.call("SET", KEYS[2], lastMs .. "-" .. lastSeq, "PX", 2592000000)
 end
 return counted

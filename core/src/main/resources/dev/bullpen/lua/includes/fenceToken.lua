@@ -10,8 +10,7 @@ local function fenceAccepts(fenceKey, token)
   if t < seen then
     return false
   end
-  if t > seen then
-    redis.call("SET", fenceKey, t)
-  end
+  -- Kept 30 days after the last leader write, so an abandoned queue's fence goes away.
+  redis.call("SET", fenceKey, math.max(t, seen), "PX", 2592000000)
   return true
 end

@@ -3,7 +3,7 @@ package dev.bullpen.internal.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bullpen.Bullpen;
-import dev.bullpen.internal.ClientInternals;
+import dev.bullpen.internal.ClientAccess;
 import dev.bullpen.internal.RedisGateway;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.RedisTest;
@@ -28,7 +28,7 @@ class CoordinatorScriptsIT {
   @BeforeEach
   void setUp() {
     bp = Bullpen.connect(redis.uri());
-    gw = ClientInternals.gateway(bp);
+    gw = ClientAccess.gateway(bp);
     s = CoordinatorScripts.get();
     base = "bull:" + TestNames.uniqueQueue("scripts") + ":";
   }
@@ -97,6 +97,11 @@ class CoordinatorScriptsIT {
     assertThat(redis.command("LRANGE", base + "metrics:completed:data", "0", "-1"))
         .isEqualTo("0\n0\n2");
     assertThat(redis.command("GET", base + "bullpen:metrics-cursor")).isEqualTo("200-0");
+    // Derived keys expire when no leader writes for 30 days.
+    assertThat(Long.parseLong(redis.command("PTTL", base + "bullpen:metrics-cursor")))
+        .isBetween(2_500_000_000L, 2_592_000_000L);
+    assertThat(Long.parseLong(redis.command("PTTL", fence))).isPositive();
+    assertThat(redis.command("GET", fence)).isEqualTo("2");
   }
 
   @Test

@@ -56,4 +56,21 @@ class SampleWindowTest {
     assertThat(s.waitTime().count()).isEqualTo(100);
     assertThat(s.waitTime().p50()).isEqualTo(Duration.ofMillis(949));
   }
+
+  @Test
+  void growsItsRingUpToCapacityThenKeepsTheNewest() {
+    SampleWindow w = new SampleWindow(1000);
+    for (int i = 0; i < 700; i++) {
+      w.record(1_000 + i, false, i, i, i);
+    }
+    assertThat(w.snapshot(0, 10_000).waitTime().count()).isEqualTo(700);
+    assertThat(w.snapshot(0, 10_000).waitTime().p99()).isEqualTo(Duration.ofMillis(692));
+    for (int i = 700; i < 3000; i++) {
+      w.record(1_000 + i, false, i, i, i);
+    }
+    SampleWindow.Snapshot s = w.snapshot(0, 10_000);
+    assertThat(s.waitTime().count()).isEqualTo(1000);
+    assertThat(s.waitTime().p50()).isEqualTo(Duration.ofMillis(2499));
+    assertThat(s.waitTime().average()).isEqualTo(Duration.ofMillis(2500));
+  }
 }
