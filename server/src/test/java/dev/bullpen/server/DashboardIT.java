@@ -378,6 +378,21 @@ class DashboardIT {
   }
 
   @Test
+  void requeuesEveryDeadLetterAfterConfirming() throws Exception {
+    Queue<Object> qu = bullpen.queue(q);
+    failedJobs(q, 2);
+    open("/queues/" + enc(q) + "/dead-letters");
+    browser.waitUntil("dead letters listed", () -> browser.all("#dead tbody tr").size() == 2);
+    assertThat(browser.text("#dead")).contains("codec missing");
+    assertThat(browser.text("#dead-total")).isEqualTo("2");
+    browser.click("#requeue-all");
+    confirm();
+    awaitRedis("all requeued", () -> qu.getJobCounts().failed() == 0
+        && qu.getJobCounts().waiting() == 2);
+    browser.waitUntil("list emptied", () -> browser.exists("#no-dead"));
+  }
+
+  @Test
   void redisPanelShowsServerFiguresQueuesAndChart() {
     bullpen.queue(q).add("render", Map.of("size", "x".repeat(500)));
     // The monitor measures queues when it starts and then once a minute: start it now.
