@@ -8,6 +8,8 @@
 //   #/queues/{q}/dead-letters            the queue's dead letters
 //   #/queues/{q}/jobs/{id}               one job
 //   #/redis                              the Redis panel
+//
+// /dashboard?refreshMs=10000 sets the refresh period (1 to 60 s; 3 s by default).
 
 import { setToken, token } from './api.js';
 import * as overview from './overview.js';
