@@ -201,7 +201,10 @@ export function mount(root, params, ctx) {
     const reports = rows.map((q) => state.perf.get(q.name)).filter((p) => p && p.report).map((p) => p.report);
     throughput.update(minuteColumns(reports.map((r) => r.minutes), 60));
     if (reports.length > 0) {
-      const worst = (k) => Math.max(0, ...reports.map((r) => r[k] && Number(r[k].p95Ms) || 0));
+      const worst = (k) => {
+        const measured = reports.filter((r) => r[k] && Number(r[k].count) > 0).map((r) => Number(r[k].p95Ms));
+        return measured.length ? Math.max(...measured) : null;
+      };
       const rowsSampled = sample('overview:' + state.filter + ':' + state.page, [worst('wait'), worst('processing')]);
       latency.update(columns(rowsSampled, 2));
     }
