@@ -194,6 +194,22 @@ class DashboardIT {
   }
 
   @Test
+  void pagesTheQueueList() {
+    for (int i = 0; i < 30; i++) {
+      bullpen.queue(q + "-" + (100 + i)).add("render", i);
+    }
+    open("/?filter=" + enc(q + "-1"));
+    browser.waitUntil("first page", () -> browser.text("#queue-pager .range").equals("1–25 of 30"));
+    assertThat(browser.all("#queue-rows tr")).hasSize(25);
+    assertThat(browser.exists(row(q + "-100"))).isTrue();
+    browser.click("#queue-pager .next");
+    browser.waitUntil("second page", () -> browser.text("#queue-pager .range").equals("26–30 of 30"));
+    assertThat(browser.all("#queue-rows tr")).hasSize(5);
+    assertThat(browser.exists(row(q + "-129"))).isTrue();
+    assertThat(browser.text(row(q + "-129") + " td[data-count=waiting]")).isEqualTo("1");
+  }
+
+  @Test
   void refreshingStopsWhileTheTabIsHiddenAndResumesWhenShown() {
     bullpen.queue(q).add("render", 1);
     open("/?filter=" + enc(q));
