@@ -51,8 +51,12 @@ import org.slf4j.LoggerFactory;
  * most {@link #MAX_TIMINGS} jobs, logs the newest {@link #MAX_LOG_ROWS} rows. A search looks the
  * text up as an exact job id and matches job names within the newest
  * {@link #SEARCH_SCAN_LIMIT} jobs of the state only; the keyspace is never scanned by a search.
- * {@link #queues()} lists queues with {@link Bullpen#queueNames()} (SCAN), so it is for admin
- * pages, not hot paths. Bulk actions work in batches and report progress after each one.
+ * The queue list comes from {@link Bullpen#queueNames()} (a SCAN of the keyspace), kept for
+ * {@link #DEFAULT_QUEUE_LIST_TTL} (or the time given to {@link #create(Bullpen, Duration)}):
+ * however often {@link #queues(int, int, String)} is called, one Admin scans at most once per
+ * that time, one scan at a time, and a queue created meanwhile shows up once the time is past.
+ * Counts and paused flags are read only for the queues of the page asked for (at most
+ * {@link #MAX_QUEUE_PAGE}). Bulk actions work in batches and report progress after each one.
  *
  * <p>Thread-safe; as cheap as the client's queue handles.
  */
@@ -67,6 +71,12 @@ public final class Admin {
   public static final int MAX_LOG_ROWS = 1000;
   /** Most queues {@link #queues()} describes (each costs three commands). */
   public static final int MAX_QUEUES_LISTED = 500;
+  /** Most queues one page of {@link #queues(int, int, String)} may hold. */
+  public static final int MAX_QUEUE_PAGE = MAX_QUEUES_LISTED;
+  /** How long the list of queue names is kept unless given to {@link #create(Bullpen, Duration)}. */
+  public static final Duration DEFAULT_QUEUE_LIST_TTL = Duration.ofSeconds(10);
+  /** Longest time the list of queue names may be kept. */
+  public static final Duration MAX_QUEUE_LIST_TTL = Duration.ofHours(1);
   /** Batch size of bulk actions unless given. */
   public static final int DEFAULT_BATCH_SIZE = 500;
   /** Largest batch size of bulk actions. */
@@ -79,40 +89,101 @@ public final class Admin {
       JobState.PAUSED);
 
   private final Bullpen bullpen;
+  private final QueueNameIndex queueNames;
 
-  private Admin(Bullpen bullpen) {
+  private Admin(Bullpen bullpen, Duration queueListTtl) {
     this.bullpen = bullpen;
-  }
-
-  /** The admin API over this client's queues; closing the client ends it. */
-  public static Admin create(Bullpen bullpen) {
-    if (bullpen == null) {
-      throw new IllegalArgumentException("bullpen must not be null");
-    }
-    return new Admin(bullpen);
+    this.queueNames = new QueueNameIndex(this::validQueueNames, bullpen.clock(), queueListTtl);
   }
 
   /**
-   * Every queue under the client's prefix, sorted by name, with counts and paused flag; at most
-   * {@link #MAX_QUEUES_LISTED}. Keys whose names are no valid queue name for this client (control
-   * characters written by another program, or no hash tag on a Cluster) are skipped.
+   * The admin API over this client's queues, keeping the queue list for
+   * {@link #DEFAULT_QUEUE_LIST_TTL}; closing the client ends it.
+   */
+  public static Admin create(Bullpen bullpen) {
+    return create(bullpen, DEFAULT_QUEUE_LIST_TTL);
+  }
+
+  /**
+   * The admin API over this client's queues, keeping the list of queue names for
+   * {@code queueListTtl} (measured by the client's clock).
+   *
+   * @param queueListTtl zero (scan on every list) … {@link #MAX_QUEUE_LIST_TTL}
+   */
+  public static Admin create(Bullpen bullpen, Duration queueListTtl) {
+    if (bullpen == null) {
+      throw new IllegalArgumentException("bullpen must not be null");
+    }
+    if (queueListTtl == null || queueListTtl.isNegative()
+        || queueListTtl.compareTo(MAX_QUEUE_LIST_TTL) > 0) {
+      throw new IllegalArgumentException("queueListTtl must be 0 to " + MAX_QUEUE_LIST_TTL
+          + ", got " + queueListTtl);
+    }
+    return new Admin(bullpen, queueListTtl);
+  }
+
+  /**
+   * The first {@link #MAX_QUEUES_LISTED} queues by name with counts and paused flag: the same
+   * as {@code queues(0, MAX_QUEUES_LISTED - 1, null).queues()}, so with more queues the rest are
+   * left out; page with {@link #queues(int, int, String)} to see them all.
    */
   public List<QueueSummary> queues() {
+    return queues(0, MAX_QUEUES_LISTED - 1, null).queues();
+  }
+
+  /**
+   * One page of the queues under the client's prefix, sorted by name, with counts and paused
+   * flag, positions {@code start} … {@code end} inclusive of the queues whose name contains
+   * {@code search} (ignoring case). Names come from the kept list (see "Costs and bounds"
+   * above); only the queues of the page are read, two commands each. Keys whose names are no
+   * valid queue name for this client (control characters written by another program, or no
+   * hash tag on a Cluster) are skipped.
+   *
+   * @param start 0 or more
+   * @param end at least {@code start}, at most {@code start + MAX_QUEUE_PAGE - 1}
+   * @param search text the name must contain, ignoring case; null or blank for every queue
+   */
+  public QueuePage queues(int start, int end, String search) {
+    if (start < 0) {
+      throw new IllegalArgumentException("start must be 0 or more, got " + start);
+    }
+    if (end < start) {
+      throw new IllegalArgumentException("end must be at least start, got start=" + start
+          + " end=" + end);
+    }
+    if ((long) end - start >= MAX_QUEUE_PAGE) {
+      throw new IllegalArgumentException("a page holds at most " + MAX_QUEUE_PAGE
+          + " queues, got start=" + start + " end=" + end);
+    }
+    String text = search == null || search.isBlank() ? null : search.trim();
+    if (text != null) {
+      checkText("search", text);
+    }
+    List<String> names = queueNames.names();
+    if (text != null) {
+      String needle = text.toLowerCase(Locale.ROOT);
+      names = names.stream().filter(n -> n.toLowerCase(Locale.ROOT).contains(needle)).toList();
+    }
     List<QueueSummary> out = new ArrayList<>();
+    for (int i = start; i <= end && i < names.size(); i++) {
+      Queue<Object> q = bullpen.queue(names.get(i));
+      out.add(new QueueSummary(names.get(i), q.isPaused(), q.getJobCounts()));
+    }
+    return new QueuePage(names.size(), start, end, out);
+  }
+
+  /** Every queue name that makes a valid queue for this client, sorted (one keyspace scan). */
+  private List<String> validQueueNames() {
+    List<String> valid = new ArrayList<>();
     for (String name : bullpen.queueNames()) {
-      if (out.size() == MAX_QUEUES_LISTED) {
-        break;
-      }
-      Queue<Object> q;
       try {
-        q = bullpen.queue(name);
+        bullpen.queue(name);
+        valid.add(name);
       } catch (IllegalArgumentException e) {
         LOG.debug("skipping queue keys that name no valid queue: {}", e.getMessage());
-        continue;
       }
-      out.add(new QueueSummary(name, q.isPaused(), q.getJobCounts()));
     }
-    return out;
+    return valid;
   }
 
   /** One queue's counts and paused flag. */
