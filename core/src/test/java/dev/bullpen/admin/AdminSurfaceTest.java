@@ -16,7 +16,7 @@ class AdminSurfaceTest {
     List<String> leaks = new ArrayList<>();
     for (Class<?> c : List.of(Admin.class, QueueSummary.class, JobTiming.class,
         TimingReport.class, TimingReport.Summary.class, JobPage.class, JobDetail.class,
-        DeadLetter.class, DeadLetterPage.class, JobFilter.class, ProgressListener.class,
+        DeadLetter.class, DeadLetterPage.class, JobFilter.class, ProgressListener.class, QueuePage.class,
         QueueNotFoundException.class)) {
       for (Method m : c.getDeclaredMethods()) {
         if (!Modifier.isPublic(m.getModifiers())) {

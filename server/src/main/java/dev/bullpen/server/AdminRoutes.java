@@ -15,6 +15,7 @@ import dev.bullpen.admin.JobFilter;
 import dev.bullpen.admin.JobPage;
 import dev.bullpen.admin.JobTiming;
 import dev.bullpen.admin.QueueNotFoundException;
+import dev.bullpen.admin.QueuePage;
 import dev.bullpen.admin.QueueSummary;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -44,11 +45,33 @@ final class AdminRoutes {
     this.coordinator = c;
   }
 
-  /** {@code GET /api/admin/queues}. */
+  /**
+   * {@code GET /api/admin/queues?start=&end=&search=}: one page of the queues sorted by name,
+   * those whose name contains {@code search} (ignoring case). Without {@code end} the page holds
+   * {@link Admin#MAX_QUEUE_PAGE} queues from {@code start}, as the list did before it was paged.
+   */
   void queues(Context ctx) {
+    long start = Params.index("start", ctx.queryParam("start"), 0);
+    long end = Params.index("end", ctx.queryParam("end"), start + Admin.MAX_QUEUE_PAGE - 1);
+    if (end < start) {
+      throw ApiError.badRequest("end must be at least start, got start=" + start + " end=" + end);
+    }
+    if (end - start >= Admin.MAX_QUEUE_PAGE) {
+      throw ApiError.badRequest("a page holds at most " + Admin.MAX_QUEUE_PAGE
+          + " queues, got start=" + start + " end=" + end);
+    }
+    String search = ctx.queryParam("search");
+    if (search != null && (search.length() > 1024 || hasControl(search))) {
+      throw ApiError.badRequest("search must be at most 1024 printable characters");
+    }
+    // Params.index caps both at 1e9 (< Integer.MAX_VALUE), so the casts are exact.
+    QueuePage page = call(() -> admin.queues((int) start, (int) end, search));
     ObjectNode n = Json.object();
+    n.put("total", page.total());
+    n.put("start", page.start());
+    n.put("end", page.end());
     ArrayNode arr = n.putArray("queues");
-    for (QueueSummary s : admin.queues()) {
+    for (QueueSummary s : page.queues()) {
       ObjectNode q = arr.addObject();
       q.put("name", s.name());
       q.put("paused", s.paused());

@@ -10,6 +10,7 @@ import dev.bullpen.JobOptions;
 import dev.bullpen.JobState;
 import dev.bullpen.Queue;
 import dev.bullpen.Worker;
+import dev.bullpen.admin.Admin;
 import dev.bullpen.testing.RedisServer;
 import dev.bullpen.testing.RedisTest;
 import dev.bullpen.testing.TestNames;
@@ -98,6 +99,44 @@ class AdminApiIT {
     ids.put("delayed", queue.add("later", Map.of(), JobOptions.builder()
         .delay(Duration.ofHours(1)).build()).id());
     return ids;
+  }
+
+  @Test
+  void theQueueListIsPagedAndSearchedOnTheServer() {
+    for (int i = 0; i < 30; i++) {
+      bullpen.queue(q + "-" + (100 + i)).add("x", i);
+    }
+    bullpen.queue(q + "-105").pause();
+    String search = (q + "-1").toUpperCase(java.util.Locale.ROOT);
+
+    JsonNode first = ok(http.get("/api/admin/queues?start=0&end=24&search=" + search));
+    assertThat(first.get("total").asLong()).isEqualTo(30);
+    assertThat(first.get("start").asLong()).isZero();
+    assertThat(first.get("end").asLong()).isEqualTo(24);
+    JsonNode rows = first.get("queues");
+    assertThat(rows).hasSize(25);
+    assertThat(rows.get(0).get("name").asText()).isEqualTo(q + "-100");
+    assertThat(rows.get(5).get("name").asText()).isEqualTo(q + "-105");
+    assertThat(rows.get(5).get("paused").asBoolean()).isTrue();
+    assertThat(rows.get(0).get("paused").asBoolean()).isFalse();
+    assertThat(rows.get(0).get("counts").get("waiting").asLong()).isEqualTo(1);
+
+    JsonNode second = ok(http.get("/api/admin/queues?start=25&end=49&search=" + search));
+    assertThat(second.get("total").asLong()).isEqualTo(30);
+    List<String> names = new ArrayList<>();
+    second.get("queues").forEach(n -> names.add(n.get("name").asText()));
+    assertThat(names).containsExactly(q + "-125", q + "-126", q + "-127", q + "-128",
+        q + "-129");
+
+    JsonNode one = ok(http.get("/api/admin/queues?start=0&end=0&search=" + q + "-117"));
+    assertThat(one.get("total").asLong()).isEqualTo(1);
+    assertThat(one.get("queues").get(0).get("name").asText()).isEqualTo(q + "-117");
+    JsonNode none = ok(http.get("/api/admin/queues?search=" + q + "-nothing"));
+    assertThat(none.get("total").asLong()).isZero();
+    assertThat(none.get("queues")).isEmpty();
+    JsonNode whole = ok(http.get("/api/admin/queues"));
+    assertThat(whole.get("start").asLong()).isZero();
+    assertThat(whole.get("end").asLong()).isEqualTo(Admin.MAX_QUEUE_PAGE - 1);
   }
 
   @Test
@@ -345,6 +384,15 @@ class AdminApiIT {
     cases.add(new Object[] {"GET", path("/timings?limit=1001"), null, 400});
     cases.add(new Object[] {"GET", path("/timings?limit=ten"), null, 400});
     cases.add(new Object[] {"GET", path("/dead-letters?start=0&end=5000"), null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=-1", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=5&end=2", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=0&end=500", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=ten", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=99999999999999999999", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?start=0&end=9223372036854775807", null,
+        400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?search=%01x", null, 400});
+    cases.add(new Object[] {"GET", "/api/admin/queues?search=" + "x".repeat(1025), null, 400});
     // Wrong state for the action.
     cases.add(new Object[] {"POST", path("/jobs/" + waiting + "/retry"), "", 409});
     cases.add(new Object[] {"POST", path("/jobs/" + waiting + "/promote"), "", 409});
