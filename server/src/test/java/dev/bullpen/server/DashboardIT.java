@@ -207,6 +207,18 @@ class DashboardIT {
     assertThat(browser.all("#queue-rows tr")).hasSize(5);
     assertThat(browser.exists(row(q + "-129"))).isTrue();
     assertThat(browser.text(row(q + "-129") + " td[data-count=waiting]")).isEqualTo("1");
+    assertThat(browser.script("return performance.getEntriesByType('resource')"
+        + ".some((e) => e.name.includes('/api/admin/queues?start=25&end=49&search='))"))
+        .as("the server pages and searches the list").isEqualTo(true);
+
+    browser.type("#queue-filter", q.toUpperCase(java.util.Locale.ROOT) + "-12");
+    browser.waitUntil("filtered on the server",
+        () -> browser.text("#queue-pager .range").equals("1–10 of 10"));
+    assertThat(browser.all("#queue-rows tr")).hasSize(10);
+    assertThat(browser.text("#totals [data-total=queues] strong")).isEqualTo("10");
+    browser.type("#queue-filter", q + "-nothing");
+    browser.waitUntil("nothing matches",
+        () -> browser.text("#queue-rows").equals("No queue matches the filter."));
   }
 
   @Test

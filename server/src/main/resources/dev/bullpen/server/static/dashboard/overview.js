@@ -1,5 +1,6 @@
-// The overview: every queue with its counts and health (paged and filtered in the page, since
-// there may be thousands), totals, alerts, the coordinator, and throughput and latency charts
+// The overview: the queues with their counts and health, paged and filtered by the server (there
+// may be thousands: each refresh reads one page of 25, and the server keeps the list of names so
+// polls do not scan Redis), totals, alerts, the coordinator, and throughput and latency charts
 // for the queues on the visible page. Performance reports are read only for the visible rows.
 
 import { get, queuePath } from './api.js';
@@ -8,18 +9,14 @@ import { badge, el, fill, fmtMs, fmtNum, pager, queueHref, STATES } from './dom.
 import { alertList, healthOf } from './alerts.js';
 
 const PAGE_SIZE = 25;
-const LISTED_AT_MOST = 500;    // GET /api/admin/queues describes at most this many queues
-const SMALL = 50;              // up to this many queues the whole list is re-read every refresh
-const LIST_EVERY_MS = 30000;   // beyond it, the list every 30 s and counts of visible rows only
 const PERF_EVERY_MS = 15000;   // performance reports of visible rows
-const byName = new Intl.Collator('en', { numeric: true });
 const COUNT_COLUMNS = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'];
 
 export function mount(root, params, ctx) {
   const state = {
     page: Math.max(0, Number(params.query.get('page')) || 0),
     filter: params.query.get('filter') || '',
-    queues: [], listAt: 0, perf: new Map(), alerts: null, alive: true, exact: null
+    queues: [], total: null, perf: new Map(), alerts: null, alive: true, asked: 0
   };
 
   const totals = el('section', { class: 'cards', id: 'totals', 'aria-label': 'Totals' });
@@ -27,7 +24,7 @@ export function mount(root, params, ctx) {
   const alertsBox = el('section', { class: 'panel', id: 'alerts', 'aria-label': 'Alerts' });
   const charts = el('section', { class: 'charts', 'aria-label': 'Charts' });
   const filter = el('input', { id: 'queue-filter', type: 'search', placeholder: 'Filter queues by name',
-    value: state.filter, 'aria-label': 'Filter queues by name' });
+    value: state.filter, maxlength: 1024, 'aria-label': 'Filter queues by name' });
   const tbody = el('tbody', { id: 'queue-rows' });
   const pagerBox = el('div');
   root.append(
@@ -63,28 +60,16 @@ export function mount(root, params, ctx) {
     }, 250);
   });
 
-  function visible() {
-    const f = state.filter.toLowerCase();
-    let all = f ? state.queues.filter((q) => q.name.toLowerCase().includes(f)) : state.queues;
-    if (all.length === 0 && state.exact && state.exact.name === state.filter) { all = [state.exact]; }
-    const lastPage = Math.max(0, Math.ceil(all.length / PAGE_SIZE) - 1);
-    if (state.page > lastPage) { state.page = lastPage; }
-    return { all, rows: all.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE) };
-  }
-
   function render() {
-    const { all, rows } = visible();
-    fill(pagerBox, state.queues.length >= LISTED_AT_MOST ? el('span', { class: 'muted', id: 'queue-cap' },
-      'The server lists ' + fmtNum(state.queues.length) + ' queues at most; type a full name to find another.') : null,
-    pager(state.page, PAGE_SIZE, all.length, (p) => {
+    const rows = state.queues;
+    fill(pagerBox, pager(state.page, PAGE_SIZE, state.total || 0, (p) => {
       state.page = p;
       keepInHash(state);
-      render();
       refresh().catch(ctx.fail);
     }, 'queue-pager'));
     fill(tbody, rows.length === 0
       ? el('tr', null, el('td', { colspan: 12, class: 'muted' },
-        state.queues.length === 0 ? 'No queues yet.' : 'No queue matches the filter.'))
+        state.total === null ? 'Loading…' : state.filter ? 'No queue matches the filter.' : 'No queues yet.'))
       : rows.map((q) => {
         const perf = state.perf.get(q.name);
         const r = perf && perf.report;
@@ -101,6 +86,7 @@ export function mount(root, params, ctx) {
     renderTotals();
   }
 
+  // Counts are summed over the queues read: all of them while they fit on one page, else the page.
   function renderTotals() {
     const sum = {};
     let paused = 0;
@@ -108,30 +94,39 @@ export function mount(root, params, ctx) {
       if (q.paused) { paused++; }
       for (const s of STATES) { sum[s] = (sum[s] || 0) + (q.counts && Number(q.counts[s]) || 0); }
     }
+    const partial = state.total !== null && state.total > state.queues.length;
+    const scope = partial ? 'queues on this page' : null;
     fill(totals,
-      card('queues', 'Queues', fmtNum(state.queues.length), paused ? paused + ' paused' : null),
+      card('queues', 'Queues', state.total === null ? '–' : fmtNum(state.total),
+        [state.filter ? 'matching the filter' : null, paused ? paused + ' paused' + (partial ? ' on this page' : '') : null]
+          .filter(Boolean).join(' · ') || null),
       ['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) =>
-        card(s, s, fmtNum(sum[s]), null)));
+        card(s, s, fmtNum(sum[s]), scope)));
+  }
+
+  // One page of the list from the server; an answer to an older request (page or filter since
+  // changed) is dropped. A page past the end (queues went away) moves to the last page.
+  async function readPage() {
+    const asked = ++state.asked;
+    const read = (page) => get('/api/admin/queues?start=' + page * PAGE_SIZE + '&end=' + ((page + 1) * PAGE_SIZE - 1)
+      + (state.filter ? '&search=' + encodeURIComponent(state.filter) : ''));
+    let answer = await read(state.page);
+    const lastPage = Math.max(0, Math.ceil((Number(answer.total) || 0) / PAGE_SIZE) - 1);
+    if (state.page > lastPage && asked === state.asked) {
+      state.page = lastPage;
+      keepInHash(state);
+      answer = await read(state.page);
+    }
+    if (asked !== state.asked) { return false; }
+    state.queues = answer.queues || [];
+    state.total = Number(answer.total) || 0;
+    return true;
   }
 
   async function refresh() {
     const now = Date.now();
-    const small = state.queues.length <= SMALL;
-    if (small || now - state.listAt > LIST_EVERY_MS) {
-      const answer = await get('/api/admin/queues');
-      state.queues = (answer.queues || []).slice().sort((a, b) => byName.compare(a.name, b.name));
-      state.listAt = now;
-    } else {
-      await Promise.all(visible().rows.map(async (q) => {
-        try {
-          const s = await get(queuePath(q.name, '/stats'));
-          q.counts = s.counts;
-          q.paused = s.paused;
-        } catch (e) { /* one queue's stats failing leaves its last counts */ }
-      }));
-    }
-    await findExact();
-    const rows = visible().rows;
+    if (!(await readPage())) { return; }
+    const rows = state.queues;
     await Promise.all([
       readAlerts(),
       readCoordinator(),
@@ -149,21 +144,6 @@ export function mount(root, params, ctx) {
     if (!state.alive) { return; }
     render();
     drawCharts(rows);
-  }
-
-  // The server lists a bounded number of queues; a full name typed in the filter finds any queue.
-  async function findExact() {
-    const f = state.filter;
-    if (!f || state.queues.some((q) => q.name.toLowerCase().includes(f.toLowerCase()))) {
-      state.exact = null;
-      return;
-    }
-    try {
-      const s = await get(queuePath(f, '/stats'));
-      state.exact = { name: f, paused: s.paused, counts: s.counts };
-    } catch (e) {
-      state.exact = null;
-    }
   }
 
   async function readAlerts() {
