@@ -129,7 +129,8 @@ class AdminQueuePagingIT {
     QueuePage none = admin.queues(0, 49, "no-such-queue");
     assertThat(none.total()).isZero();
     assertThat(none.queues()).isEmpty();
-    assertThat(admin.queues(0, 0, "99").total()).isEqualTo(21); // 0099, 0199 … 1199 and 0990 … 0999
+    // 0099, 0199 … 1199 and 0990 … 0999 (0999 once)
+    assertThat(admin.queues(0, 0, "99").total()).isEqualTo(21);
   }
 
   @Test
