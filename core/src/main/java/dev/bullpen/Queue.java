@@ -39,10 +39,13 @@ public final class Queue<D> implements AutoCloseable {
 
   private final QueueContext ctx;
   private final Type dataType;
+  private final AddBatcher<D> batcher;
 
   Queue(QueueContext ctx, Type dataType) {
     this.ctx = ctx;
     this.dataType = dataType;
+    this.batcher = new AddBatcher<>(ctx, this::added,
+        (e, jobs) -> addFailure(e, jobs, 0, jobs.size()));
   }
 
   /** The queue's name. */
@@ -79,7 +82,10 @@ public final class Queue<D> implements AutoCloseable {
    * client's pipelined connection. The job is validated and encoded before this returns (bad
    * input throws {@link IllegalArgumentException} at once and nothing is sent); the future
    * completes with the job once Redis stored it, or exceptionally with the failure
-   * {@link #add(String, Object, JobOptions)} would have thrown. It completes on the client's I/O
+   * {@link #add(String, Object, JobOptions)} would have thrown. Adds made on this handle while
+   * an earlier one is in flight go to Redis together in one script call once it returns (up to
+   * {@value #BULK_CHUNK}), each still added exactly as {@code add} would add it; one thread's adds
+   * get increasing ids in call order. It completes on the client's I/O
    * thread: keep callbacks short and never block in them. With durable adds
    * ({@code Bullpen.builder().durableAdds}) this waits for the replicas like {@code add} and
    * returns a completed future.
@@ -89,24 +95,7 @@ public final class Queue<D> implements AutoCloseable {
     if (ctx.client.durableReplicas() > 0) {
       return CompletableFuture.completedFuture(addBulk(List.of(job)).get(0));
     }
-    String[] e = encode(job, ctx.now(), "");
-    String[] keys = ctx.keys.forScript(ctx.scripts().addJobs);
-    String[] args = {ctx.keys.base(), "1"};
-    CompletableFuture<Job<D>> out = new CompletableFuture<>();
-    ctx.redis().evalWithBinaryAsync(ctx.scripts().addJobs, keys, args, MsgPack.packStrings(e))
-        .whenComplete((ids, failure) -> {
-          if (failure == null) {
-            out.complete(new Job<>(ctx, (String) ids.get(0), Map.of("name", e[1], "data", e[2],
-                "opts", e[3], "timestamp", e[4], "delay", e[5], "priority", e[6]), dataType,
-                null));
-          } else if (failure instanceof BullpenException) {
-            out.completeExceptionally(addFailure((BullpenException) failure, List.of(job), 0,
-                1));
-          } else {
-            out.completeExceptionally(failure);
-          }
-        });
-    return out;
+    return batcher.add(job, encode(job, ctx.now(), ""));
   }
 
   /**
@@ -151,10 +140,7 @@ public final class Queue<D> implements AutoCloseable {
       acknowledged = Math.min(acknowledged, r.acknowledged());
       waitError = r.waitError() != null ? r.waitError() : waitError;
       for (int i = from; i < to; i++) {
-        String[] e = encoded.get(i);
-        Map<String, String> hash = Map.of("name", e[1], "data", e[2], "opts", e[3],
-            "timestamp", e[4], "delay", e[5], "priority", e[6]);
-        out.add(new Job<>(ctx, (String) ids.get(i - from), hash, dataType, null));
+        out.add(added((String) ids.get(i - from), encoded.get(i)));
       }
     }
     if (acknowledged < replicas) {
@@ -213,6 +199,12 @@ public final class Queue<D> implements AutoCloseable {
           + " twice" : ""), ids, e);
     }
     return e;
+  }
+
+  /** The job as added: its id and the fields {@link #encode} wrote. */
+  private Job<D> added(String id, String[] e) {
+    return new Job<>(ctx, id, Map.of("name", e[1], "data", e[2], "opts", e[3], "timestamp", e[4],
+        "delay", e[5], "priority", e[6]), dataType, null);
   }
 
   private String[] encode(NewJob<D> job, long now, String field) {

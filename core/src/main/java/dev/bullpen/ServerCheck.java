@@ -1,5 +1,6 @@
 package dev.bullpen;
 
+import dev.bullpen.internal.InfoText;
 import dev.bullpen.internal.RedisGateway;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class ServerCheck {
     for (String info : infos) {
       String where = field(info, "tcp_port");
       String version = field(info, "redis_version");
-      if (version != null && compare(version, "6.2.0") < 0) {
+      if (version != null && InfoText.compareVersions(version, "6.2.0") < 0) {
         log.warn("Redis {} (port {}) is older than 6.2.0, the oldest version Bullpen supports",
             version, where);
       }
@@ -75,26 +76,5 @@ final class ServerCheck {
       }
     }
     return null;
-  }
-
-  static int compare(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      int p = i < x.length ? parse(x[i]) : 0;
-      int q = i < y.length ? parse(y[i]) : 0;
-      if (p != q) {
-        return Integer.compare(p, q);
-      }
-    }
-    return 0;
-  }
-
-  private static int parse(String s) {
-    try {
-      return Integer.parseInt(s.replaceAll("[^0-9].*", ""));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

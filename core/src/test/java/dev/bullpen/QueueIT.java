@@ -365,4 +365,43 @@ class QueueIT {
           .hasCauseInstanceOf(RedisUnavailableException.class);
     }
   }
+
+  /**
+   * Adds made while one is in flight share script calls (group commit), and one thread's adds
+   * get increasing ids in call order.
+   */
+  @Test
+  void concurrentAsyncAddsShareScriptCallsAndKeepCallOrder() throws Exception {
+    try (RedisServer own = RedisServer.start(); Bullpen b = Bullpen.connect(own.uri())) {
+      Queue<Object> q = b.queue(name);
+      q.add("warm", 0); // scripts loaded, connection up
+      long before = evalCalls(own);
+      List<java.util.concurrent.CompletableFuture<Job<Object>>> futures = new ArrayList<>();
+      for (int i = 1; i <= 1000; i++) {
+        futures.add(q.addAsync("n", Map.of("n", i)));
+      }
+      List<Long> ids = new ArrayList<>();
+      for (var f : futures) {
+        ids.add(Long.parseLong(f.get(10, java.util.concurrent.TimeUnit.SECONDS).id()));
+      }
+      long calls = evalCalls(own) - before;
+      assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(1000);
+      assertThat(q.getJobCounts().waiting()).isEqualTo(1001);
+      // One call per add would be 1,000.
+      assertThat(calls).isLessThan(100);
+      Job<Object> last = q.getJob(String.valueOf(ids.get(999))).orElseThrow();
+      assertThat(last.dataJson()).isEqualTo("{\"n\":1000}");
+    }
+  }
+
+  private static long evalCalls(RedisServer redis) {
+    long n = 0;
+    for (String line : redis.info("commandstats").split("\\r?\\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        String calls = line.substring(line.indexOf("calls=") + 6);
+        n += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+      }
+    }
+    return n;
+  }
 }

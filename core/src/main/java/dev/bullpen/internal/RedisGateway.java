@@ -185,30 +185,10 @@ public final class RedisGateway implements AutoCloseable {
    * arrive already translated.
    */
   public <T> CompletableFuture<T> evalAsync(LuaScript script, String[] keys, String... args) {
-    calls.increment();
     RedisClusterAsyncCommands<String, String> async = connections.shared().async();
-    CompletableFuture<T> out = new CompletableFuture<>();
-    long start = System.nanoTime();
-    async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((r, e) -> {
-      if (e == null) {
-        stats.record(System.nanoTime() - start);
-        out.complete(r);
-      } else if (isNoScript(e)) {
-        async.<T>eval(script.source(), ScriptOutputType.MULTI, keys, args)
-            .whenComplete((r2, e2) -> {
-              stats.record(System.nanoTime() - start);
-              if (e2 == null) {
-                out.complete(r2);
-              } else {
-                out.completeExceptionally(translate("script " + script.name(), unwrap(e2)));
-              }
-            });
-      } else {
-        stats.record(System.nanoTime() - start);
-        out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
-      }
-    });
-    return out;
+    return scriptAsync(script, bySha -> bySha
+        ? async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
+        : async.<T>eval(script.source(), ScriptOutputType.MULTI, keys, args));
   }
 
   /**
@@ -217,31 +197,39 @@ public final class RedisGateway implements AutoCloseable {
    */
   public CompletableFuture<List<Object>> evalWithBinaryAsync(LuaScript script, String[] keys,
       String[] args, byte[] last) {
-    calls.increment();
     RedisClusterAsyncCommands<String, String> async = connections.shared().async();
-    CompletableFuture<List<Object>> out = new CompletableFuture<>();
+    return scriptAsync(script, bySha -> async.dispatch(
+        bySha ? CommandType.EVALSHA : CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+        scriptArgs(bySha ? script.sha() : script.source(), keys, args, last)));
+  }
+
+  /**
+   * Sends a script by its sha ({@code send.apply(true)}) and, on NOSCRIPT, by its source; times
+   * the call and completes with the reply or the translated failure.
+   */
+  private <T> CompletableFuture<T> scriptAsync(LuaScript script,
+      Function<Boolean, java.util.concurrent.CompletionStage<T>> send) {
+    calls.increment();
+    CompletableFuture<T> out = new CompletableFuture<>();
     long start = System.nanoTime();
-    async.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
-        scriptArgs(script.sha(), keys, args, last)).whenComplete((r, e) -> {
-          if (e == null) {
-            stats.record(System.nanoTime() - start);
-            out.complete(r);
-          } else if (isNoScript(e)) {
-            async.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
-                scriptArgs(script.source(), keys, args, last)).whenComplete((r2, e2) -> {
-                  stats.record(System.nanoTime() - start);
-                  if (e2 == null) {
-                    out.complete(r2);
-                  } else {
-                    out.completeExceptionally(translate("script " + script.name(), unwrap(e2)));
-                  }
-                });
-          } else {
-            stats.record(System.nanoTime() - start);
-            out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
-          }
-        });
+    send.apply(true).whenComplete((r, e) -> {
+      if (e != null && isNoScript(e)) {
+        send.apply(false).whenComplete((r2, e2) -> finish(out, script, start, r2, e2));
+      } else {
+        finish(out, script, start, r, e);
+      }
+    });
     return out;
+  }
+
+  private <T> void finish(CompletableFuture<T> out, LuaScript script, long start, T reply,
+      Throwable e) {
+    stats.record(System.nanoTime() - start);
+    if (e == null) {
+      out.complete(reply);
+    } else {
+      out.completeExceptionally(translate("script " + script.name(), unwrap(e)));
+    }
   }
 
   private static boolean isNoScript(Throwable e) {
