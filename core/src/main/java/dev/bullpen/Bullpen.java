@@ -55,8 +55,11 @@ public final class Bullpen implements AutoCloseable {
   public static final String DEFAULT_PREFIX = "bull";
   /** Default limit for every ordinary Redis call. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
-  /** Default period of the check for a loss of Redis data ({@link #redisDataLost()}). */
-  public static final Duration DEFAULT_DATA_LOSS_CHECK_INTERVAL = Duration.ofSeconds(5);
+  /**
+   * Default period of the check for a loss of Redis data ({@link #redisDataLost()}); it also
+   * runs shortly after every reconnect, which is how a restart or failover shows.
+   */
+  public static final Duration DEFAULT_DATA_LOSS_CHECK_INTERVAL = Duration.ofSeconds(60);
   /** Default limit on one job's JSON data. */
   public static final int DEFAULT_MAX_DATA_BYTES = 1 << 20;
 

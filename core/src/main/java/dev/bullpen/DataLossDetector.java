@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
  * next loss is noticed too. A restart with AOF or RDB loads the marker back, so it raises no
  * alarm; a failover to a replica keeps it when the replica had received the writes. A loss
  * while no client was connected is not detected (the first client cannot tell an empty new
- * server from an emptied one). The check costs one GET per interval; failures (Redis down,
- * NOPERM) are skipped and retried at the next tick.
+ * server from an emptied one). The check costs one GET per interval, plus one shortly after
+ * each reconnect of any of the client's connections (a restart or failover always causes one);
+ * failures (Redis down, NOPERM) are skipped and retried at the next tick.
  */
 final class DataLossDetector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataLossDetector.class);
+  private static final long RECONNECT_CHECK_DELAY_MS = 200;
 
   private final RedisGateway gateway;
   private final String key;
@@ -59,6 +61,15 @@ final class DataLossDetector implements AutoCloseable {
     });
     long ms = interval.toMillis();
     timer.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
+    // A restart or failover shows as a reconnect: check soon after one instead of waiting for
+    // the next tick, so the periodic check can be rare (it is what an idle client costs).
+    gateway.onConnectionActivated(() -> {
+      try {
+        timer.schedule(this::check, RECONNECT_CHECK_DELAY_MS, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // the client is closing
+      }
+    });
   }
 
   /** The marker key. */

@@ -47,6 +47,21 @@ class DataLossIT {
     }
   }
 
+  /** The periodic check can be rare: a restart shows as a reconnect, which triggers a check. */
+  @Test
+  void restartIsNoticedAtTheReconnectWithoutWaitingForTheNextTick() {
+    try (RedisServer r = RedisServer.start();
+        Bullpen bp = Bullpen.builder().uri(r.uri()).dataLossCheckInterval(Duration.ofHours(1))
+            .build()) {
+      bp.queue(TestNames.uniqueQueue("reconnect")).add("accepted", Map.of());
+
+      r.restart();
+
+      await().atMost(WAIT).until(bp::redisDataLost);
+      assertThat(bp.redisDataLosses()).isEqualTo(1);
+    }
+  }
+
   @Test
   void restartWithAppendOnlyFileIsNoFalseAlarm() {
     try (RedisServer r = RedisServer.builder().arg("--appendonly", "yes", "--appendfsync",

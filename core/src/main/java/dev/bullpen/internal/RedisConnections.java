@@ -101,6 +101,8 @@ final class RedisConnections implements AutoCloseable {
   private volatile boolean closed;
   private Disposable topologyEvents;
   private final Disposable connectionEvents;
+  private final java.util.List<Runnable> activationListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private StatefulRedisPubSubConnection<String, String> sentinelEvents;
 
   RedisConnections(RedisTarget target, Duration commandTimeout, Duration waitTimeout,
@@ -116,6 +118,9 @@ final class RedisConnections implements AutoCloseable {
     this.connectionEvents = resources.eventBus().get().subscribe(e -> {
       if (e instanceof ConnectionActivatedEvent) {
         stats.connectionOpened();
+        for (Runnable l : activationListeners) {
+          l.run();
+        }
       } else if (e instanceof ConnectionDeactivatedEvent) {
         stats.connectionClosed();
       }
@@ -426,6 +431,14 @@ final class RedisConnections implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("{}: could not reconnect yet ({}); Lettuce keeps trying", why, e.getMessage());
     }
+  }
+
+  /**
+   * Runs {@code listener} each time one of this client's connections (re)connects, on Lettuce's
+   * event thread: it must be quick and must not call Redis itself.
+   */
+  void onConnectionActivated(Runnable listener) {
+    activationListeners.add(listener);
   }
 
   @Override

@@ -427,6 +427,14 @@ public final class RedisGateway implements AutoCloseable {
             && !(c instanceof RedisConnectionException));
   }
 
+  /**
+   * Runs {@code listener} each time one of the client's connections (re)connects, on a Lettuce
+   * thread: it must be quick and must not call Redis itself (schedule the work elsewhere).
+   */
+  public void onConnectionActivated(Runnable listener) {
+    connections.onConnectionActivated(listener);
+  }
+
   @Override
   public void close() {
     connections.close();
