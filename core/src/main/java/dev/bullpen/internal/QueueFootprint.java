@@ -60,7 +60,12 @@ public final class QueueFootprint {
       long sampled = 0;
       int measured = 0;
       for (String id : ids) {
-        Long m = r.memoryUsage(keys.job(id));
+        // SAMPLES 0: every field. A job hash is a hashtable once a value passes 64 bytes, and
+        // the default sample of 5 fields can then leave the data field out.
+        Long m = r.dispatch(io.lettuce.core.protocol.CommandType.MEMORY,
+            new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+            new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                .add("USAGE").addKey(keys.job(id)).add("SAMPLES").add(0));
         if (m != null) {
           sampled += m;
           measured++;
