@@ -15,27 +15,6 @@ import org.junit.jupiter.api.Test;
 /** Redis memory limits: OOM under noeviction is a typed error; evicting policies are refused. */
 class RedisMemoryIT {
 
-  private static long usedMemory(RedisServer r) {
-    return Long.parseLong(ServerCheck.field(r.info("memory"), "used_memory"));
-  }
-
-  /**
-   * Writes 2 MB of filler keys, then sets maxmemory below the memory in use, so that Redis
-   * refuses every write (a write that merely crosses the limit is not enough: a big argument
-   * in the query buffer alone can cross it). Returns how many fillers were written.
-   */
-  private static int fillUntilOom(RedisServer r) {
-    String big = "x".repeat(100_000);
-    int n = 20;
-    for (int i = 0; i < n; i++) {
-      r.command("SET", "filler:" + i, big);
-    }
-    r.command("CONFIG", "SET", "maxmemory", Long.toString(usedMemory(r) - 500_000));
-    assertThatThrownBy(() -> r.command("SET", "probe", "1"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("OOM");
-    return n;
-  }
-
   @Test
   void addsFailWithATypedErrorAndWriteNothingWhenRedisIsOutOfMemory() {
     try (RedisServer r = RedisServer.builder().arg("--maxmemory-policy", "noeviction").start();
@@ -43,7 +22,7 @@ class RedisMemoryIT {
       String name = TestNames.uniqueQueue("oom");
       Queue<Object> queue = bp.queue(name);
       queue.add("before", Map.of("n", 1));
-      int fillers = fillUntilOom(r);
+      int fillers = r.fillToOutOfMemory();
       long keys = r.dbSize();
       String id = r.command("GET", "bull:" + name + ":id");
       String events = r.command("XLEN", "bull:" + name + ":events");

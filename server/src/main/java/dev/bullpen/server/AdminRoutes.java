@@ -182,16 +182,12 @@ final class AdminRoutes {
 
   /** {@code POST …/jobs/{id}/retry}. */
   void retry(Context ctx) {
-    String q = queue(ctx);
-    String id = Params.jobId(ctx.pathParam("id"));
-    jobState(ctx, id, call(() -> admin.retry(q, id)));
+    jobAction(ctx, admin::retry);
   }
 
   /** {@code POST …/jobs/{id}/promote}. */
   void promote(Context ctx) {
-    String q = queue(ctx);
-    String id = Params.jobId(ctx.pathParam("id"));
-    jobState(ctx, id, call(() -> admin.promote(q, id)));
+    jobAction(ctx, admin::promote);
   }
 
   /** {@code DELETE …/jobs/{id}}. */
@@ -285,9 +281,7 @@ final class AdminRoutes {
 
   /** {@code POST …/dead-letters/{id}/requeue}. */
   void requeueOne(Context ctx) {
-    String q = queue(ctx);
-    String id = Params.jobId(ctx.pathParam("id"));
-    jobState(ctx, id, call(() -> admin.requeueDeadLetter(q, id)));
+    jobAction(ctx, admin::requeueDeadLetter);
   }
 
   /** {@code POST …/dead-letters/requeue} with {@code {"olderThanMs"?, "name"?}}. */
@@ -317,6 +311,14 @@ final class AdminRoutes {
     n.put("queue", q);
     n.put("paused", pause);
     answer(ctx, n);
+  }
+
+  /** A one-job action on {@code …/{queue}/…/{id}}, answered with the job's new state. */
+  private void jobAction(Context ctx,
+      java.util.function.BiFunction<String, String, JobState> action) {
+    String q = queue(ctx);
+    String id = Params.jobId(ctx.pathParam("id"));
+    jobState(ctx, id, call(() -> action.apply(q, id)));
   }
 
   private static void jobState(Context ctx, String id, JobState state) {

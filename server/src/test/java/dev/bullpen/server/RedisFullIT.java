@@ -21,14 +21,7 @@ class RedisFullIT {
       Http http = new Http(server.url());
       assertThat(http.post("/api/queues/" + q + "/jobs", "{\"name\":\"a\",\"data\":{}}")
           .statusCode()).isEqualTo(201);
-      String big = "x".repeat(100_000);
-      for (int i = 0; i < 20; i++) {
-        redis.command("SET", "filler:" + i, big);
-      }
-      long used = Long.parseLong(redis.info("memory").lines()
-          .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow()
-          .substring("used_memory:".length()).trim());
-      redis.command("CONFIG", "SET", "maxmemory", Long.toString(used - 500_000));
+      redis.fillToOutOfMemory();
       long keys = redis.dbSize();
 
       HttpResponse<String> r = http.post("/api/queues/" + q + "/jobs",

@@ -362,6 +362,36 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Makes this server refuse every write with OOM: writes 2 MB of filler keys
+     * ({@code filler:0} … {@code filler:19}), then sets {@code maxmemory} below the memory in use
+     * (a write that merely crosses the limit is not enough: a big argument in the query buffer
+     * alone can cross it). Deleting the fillers makes room again.
+     *
+     * @return how many filler keys were written
+     * @throws IllegalStateException when a write still succeeds afterwards
+     */
+    public int fillToOutOfMemory() {
+        String big = "x".repeat(100_000);
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            command("SET", "filler:" + i, big);
+        }
+        long used = info("memory").lines().filter(l -> l.startsWith("used_memory:"))
+            .mapToLong(l -> Long.parseLong(l.substring("used_memory:".length()).trim()))
+            .findFirst().orElseThrow();
+        command("CONFIG", "SET", "maxmemory", Long.toString(used - 500_000));
+        try {
+            command("SET", "probe", "1");
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("OOM")) {
+                return n;
+            }
+            throw e;
+        }
+        throw new IllegalStateException("redis-server on port " + port() + " still accepts writes");
+    }
+
+    /**
      * Returns one {@code INFO} section, e.g. {@code "memory"} or {@code "persistence"}.
      *
      * @param section the section name
