@@ -79,6 +79,11 @@ public final class Worker<D> implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object pauseLock = new Object();
   private final AtomicInteger idleSignals = new AtomicInteger();
+  /** Fetched jobs, each with its slot, waiting for a processor thread. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Job<D>> ready =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Processor threads (or tasks about to start) that will look at {@link #ready} again. */
+  private final AtomicInteger searching = new AtomicInteger();
   private volatile boolean closing;
   private volatile boolean paused;
   private volatile long limitUntil;
@@ -190,10 +195,12 @@ public final class Worker<D> implements AutoCloseable {
       if (slots.tryAcquire(opts.concurrency(), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         slots.release(opts.concurrency());
       } else {
+        handBackReady();
         handBack();
         processors.shutdownNow();
       }
     } catch (InterruptedException e) {
+      handBackReady();
       handBack();
       processors.shutdownNow();
       Thread.currentThread().interrupt();
@@ -300,10 +307,54 @@ public final class Worker<D> implements AutoCloseable {
     return workerId + ":" + fetchSeq.incrementAndGet() + ":";
   }
 
+  /**
+   * Hands a fetched job (and its slot) to a processor thread. A thread that finishes a job takes
+   * the next ready one before it parks, so a burst of short jobs wakes a few threads rather than
+   * one per job (waking a thread per job cost more CPU than the rest of the worker). A job
+   * never waits behind a running handler: a thread that takes a job while more are ready and
+   * no other thread is looking wakes one more first.
+   */
   void dispatch(Job<D> job) {
+    ready.add(job);
+    if (searching.get() == 0) {
+      signal();
+    }
+  }
+
+  private void signal() {
+    searching.incrementAndGet();
     try {
-      processors.execute(() -> runner.run(job));
+      processors.execute(this::runReady);
     } catch (RejectedExecutionException e) {
+      searching.decrementAndGet();
+      handBackReady();
+    }
+  }
+
+  /** A processor thread's loop: runs ready jobs until none is left (counted as searching). */
+  private void runReady() {
+    while (true) {
+      Job<D> job = ready.poll();
+      searching.decrementAndGet();
+      if (job == null) {
+        if (ready.isEmpty()) {
+          return;
+        }
+        searching.incrementAndGet();
+        continue;
+      }
+      if (searching.get() == 0 && !ready.isEmpty()) {
+        signal();
+      }
+      runner.run(job);
+      searching.incrementAndGet();
+    }
+  }
+
+  /** Hands jobs still waiting for a thread back to wait (shutting down) and frees their slots. */
+  private void handBackReady() {
+    Job<D> job;
+    while ((job = ready.poll()) != null) {
       held.put(job.id(), job.lockToken());
       handBack();
       slots.release();

@@ -120,6 +120,7 @@ public final class WorkerChild {
         double cpuMs = Host.processCpuMs() - cpu0;
         long cmds = bullpen.commandsSent() - cmds0;
         send("stats " + ResultLine.JSON.writeValueAsString(stats(cpuMs, cmds)));
+        dumpRecordings();
         exitAfterClose(worker, bullpen);
       }
     }
@@ -190,6 +191,22 @@ public final class WorkerChild {
   private void send(String message) {
     synchronized (ipc) {
       ipc.println(IPC + message);
+    }
+  }
+
+  /**
+   * Writes out flight recordings started with a file ({@code BENCH_CHILD_JAVA_OPTS=
+   * -XX:StartFlightRecording=filename=...}): the child halts, which skips JFR's dump on exit.
+   */
+  private static void dumpRecordings() {
+    for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+      if (r.getDestination() != null) {
+        try {
+          r.dump(r.getDestination());
+        } catch (java.io.IOException | RuntimeException e) {
+          System.err.println("flight recording not written: " + e);
+        }
+      }
     }
   }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  * reports, summed), {@link #finish} (stats of every child) and {@link #waitExit}.
  *
  * <p>Children run on this JVM's binary and class path with this JVM's {@code -X}/{@code -D}
- * options. Their stderr is inherited; stdout lines without the IPC prefix are passed on to
+ * options, then the words of {@code BENCH_CHILD_JAVA_OPTS} (children only, {@code {n}} replaced by
+ * the child's index: for a profiler's output file, say). Their stderr is inherited; stdout lines without the IPC prefix are passed on to
  * stderr. Every live child is killed when this JVM exits, however it exits.
  */
 final class WorkerProcesses implements AutoCloseable {
@@ -96,12 +97,18 @@ final class WorkerProcesses implements AutoCloseable {
 
   static WorkerProcesses spawn(List<Map<String, Object>> optsList) {
     List<Child> kids = new ArrayList<>();
+    String childOpts = System.getenv().getOrDefault("BENCH_CHILD_JAVA_OPTS", "").trim();
     for (Map<String, Object> opts : optsList) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (arg.startsWith("-X") || arg.startsWith("-D")) {
           cmd.add(arg);
+        }
+      }
+      if (!childOpts.isEmpty()) {
+        for (String arg : childOpts.split("\\s+")) {
+          cmd.add(arg.replace("{n}", Integer.toString(kids.size())));
         }
       }
       cmd.add("-cp");
