@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Idle.</b> When nothing is ready, the loop blocks on BZPOPMIN of the queue's marker on
  *       its own connection (named as BullMQ names worker connections), for at most
  *       {@code drainDelay} or until the next delayed job is due. Every add writes the marker, so
- *       idle workers wake at once and never poll.
+ *       idle workers wake at once and never poll. A block that ends at {@code drainDelay} with
+ *       nothing popped is simply renewed (no fetch): the stalled check, which some worker runs
+ *       every {@code stalledInterval}, sets the marker if jobs are ready without one. A worker
+ *       with {@code skipStalledCheck} fetches after each block instead. Idle, a worker sends a
+ *       BZPOPMIN per {@code drainDelay} and a stalled check per {@code stalledInterval}.
  *   <li><b>Locks.</b> Every job is locked with its own token. One timer renews all held locks in
  *       one call every {@code lockRenewTime}; a job is dropped from the held set just before its
  *       finishing call, so renewal never races a finished job. If renewal reports a lock lost,
@@ -381,25 +385,31 @@ public final class Worker<D> implements AutoCloseable {
 
   private void waitForWork(long nextDelayed) throws InterruptedException {
     long drainMs = opts.drainDelay().toMillis();
-    long timeoutMs = drainMs;
-    if (nextDelayed > 0) {
-      long until = nextDelayed - ctx.now();
-      if (until <= 1) {
-        return;
-      }
-      timeoutMs = Math.min(timeoutMs, until);
-    }
+    long dueAt = nextDelayed; // the earliest delayed job's due time (ms), 0 when none is known
     String marker = ctx.keys.key("marker");
     while (!closing && !paused) {
+      long timeoutMs = drainMs;
+      if (dueAt > 0) {
+        long until = dueAt - ctx.now();
+        if (until <= 1) {
+          return;
+        }
+        timeoutMs = Math.min(timeoutMs, until);
+      }
       BlockingConnection conn = blockingConnection();
       BlockingConnection.Popped popped = conn.bzpopmin(marker, timeoutMs);
       if (popped == null) {
-        return;
+        if (opts.skipStalledCheck() || (dueAt > 0 && dueAt - ctx.now() <= 1)) {
+          return;
+        }
+        // Nothing was added and nothing delayed fell due: block again without a fetch. The
+        // stalled check sets a missing marker when jobs are ready, so it wakes this loop.
+        continue;
       }
       if ("1".equals(popped.member())) {
-        long until = (long) popped.score() - ctx.now();
-        if (until > 1) {
-          timeoutMs = Math.min(until, drainMs);
+        long at = (long) popped.score();
+        if (at - ctx.now() > 1) {
+          dueAt = dueAt > 0 ? Math.min(dueAt, at) : at;
           continue;
         }
       }

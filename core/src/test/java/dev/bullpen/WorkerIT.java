@@ -411,4 +411,43 @@ class WorkerIT {
     queue.add("wake", 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> queue.getJobCounts().completed() == 1);
   }
+
+  private long calls(String command) {
+    for (String line : redis.info("commandstats").split("\\r?\\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        int i = line.indexOf("calls=");
+        return Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void anIdleWorkerRenewsItsBlockWithoutFetching() throws Exception {
+    bp.worker(name, Object.class, j -> null, WorkerOptions.builder()
+        .drainDelay(Duration.ofMillis(300)).stalledInterval(Duration.ofSeconds(60)).build());
+    Thread.sleep(500);
+    redis.command("CONFIG", "RESETSTAT");
+    Thread.sleep(2000);
+    // Blocks of 300 ms end with nothing popped: each is renewed, and no script runs (the
+    // stalled check, due in a minute, is what would set a missing marker).
+    assertThat(calls("bzpopmin")).isGreaterThanOrEqualTo(4);
+    assertThat(calls("evalsha") + calls("eval")).isZero();
+    queue.add("wake", 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> queue.getJobCounts().completed() == 1);
+  }
+
+  @Test
+  void theStalledCheckWakesAnIdleWorkerForJobsLeftWithoutAMarker() throws Exception {
+    queue.pause();
+    AtomicInteger done = new AtomicInteger();
+    bp.worker(name, Object.class, j -> done.incrementAndGet(), WorkerOptions.builder()
+        .drainDelay(Duration.ofSeconds(60)).stalledInterval(Duration.ofMillis(500)).build());
+    Thread.sleep(500);
+    queue.add("left", 1);
+    // Unpaused behind the worker's back: the job is ready, but no marker says so.
+    redis.command("HDEL", key("meta"), "paused");
+    assertThat(redis.command("EXISTS", key("marker"))).isEqualTo("0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+  }
 }

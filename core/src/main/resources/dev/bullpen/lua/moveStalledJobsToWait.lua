@@ -7,7 +7,11 @@
   has expired is stalled: it goes back to the front of wait with stc + 1. A job stalled more than
   maxStalledCount times gets defa, so the next worker fails it without running it.
 
-  KEYS: stalled wait active stalled-check meta marker events repeat
+  It also repairs a missing marker: idle workers sleep on the marker and do not poll, so jobs
+  that are ready (or delayed) while no marker says so, whatever left them that way, get one
+  here and wake a worker within a stalled interval.
+
+  KEYS: stalled wait active stalled-check meta marker events repeat prioritized delayed
   ARGV:
     [1] B
     [2] maxStalledCount
@@ -19,7 +23,8 @@
 --@include common
 
 local K = {stalled = KEYS[1], wait = KEYS[2], active = KEYS[3], check = KEYS[4], meta = KEYS[5],
-  marker = KEYS[6], events = KEYS[7], repeatKey = KEYS[8]}
+  marker = KEYS[6], events = KEYS[7], repeatKey = KEYS[8], prioritized = KEYS[9],
+  delayed = KEYS[10]}
 local B = ARGV[1]
 local maxStalled = tonumber(ARGV[2])
 
@@ -60,6 +65,15 @@ if #candidates > 0 then
       emit(K.events, maxLen, "stalled", "jobId", jobId)
       moved[#moved + 1] = jobId
     end
+  end
+end
+
+if rcall("EXISTS", K.marker) == 0 then
+  if (rcall("LLEN", K.wait) > 0 or rcall("ZCARD", K.prioritized) > 0)
+      and not isPausedOrMaxed(K.meta, K.active) then
+    markReady(K.marker)
+  else
+    markNextDelayed(K.marker, K.delayed)
   end
 end
 
