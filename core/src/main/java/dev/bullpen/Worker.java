@@ -83,11 +83,8 @@ public final class Worker<D> implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object pauseLock = new Object();
   private final AtomicInteger idleSignals = new AtomicInteger();
-  /** Fetched jobs, each with its slot, waiting for a processor thread. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Job<D>> ready =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  /** Processor threads (or tasks about to start) that will look at {@link #ready} again. */
-  private final AtomicInteger searching = new AtomicInteger();
+  /** Fetched jobs, each with its slot, on their way to a processor thread. */
+  private final Handoff<Job<D>> ready;
   private volatile boolean closing;
   private volatile boolean paused;
   private volatile long limitUntil;
@@ -105,6 +102,7 @@ public final class Worker<D> implements AutoCloseable {
         "bullpen-timer-" + ctx.name));
     this.finisher = new Finisher<>(this);
     this.runner = new JobRunner<>(this, finisher);
+    this.ready = new Handoff<>(processors, runner::run, this::handBackUnrun);
   }
 
   /** Adds a listener; see {@link WorkerListener} for the contract. */
@@ -199,12 +197,12 @@ public final class Worker<D> implements AutoCloseable {
       if (slots.tryAcquire(opts.concurrency(), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         slots.release(opts.concurrency());
       } else {
-        handBackReady();
+        ready.rejectQueued();
         handBack();
         processors.shutdownNow();
       }
     } catch (InterruptedException e) {
-      handBackReady();
+      ready.rejectQueued();
       handBack();
       processors.shutdownNow();
       Thread.currentThread().interrupt();
@@ -312,57 +310,19 @@ public final class Worker<D> implements AutoCloseable {
   }
 
   /**
-   * Hands a fetched job (and its slot) to a processor thread. A thread that finishes a job takes
-   * the next ready one before it parks, so a burst of short jobs wakes a few threads rather than
-   * one per job (waking a thread per job cost more CPU than the rest of the worker). A job
-   * never waits behind a running handler: a thread that takes a job while more are ready and
-   * no other thread is looking wakes one more first.
+   * Hands a fetched job (and its slot) to a processor thread ({@link Handoff}: a thread that
+   * finishes a job takes the next ready one before it parks, so a burst of short jobs wakes a
+   * few threads rather than one per job, which cost more CPU than the rest of the worker).
    */
   void dispatch(Job<D> job) {
-    ready.add(job);
-    if (searching.get() == 0) {
-      signal();
-    }
+    ready.offer(job);
   }
 
-  private void signal() {
-    searching.incrementAndGet();
-    try {
-      processors.execute(this::runReady);
-    } catch (RejectedExecutionException e) {
-      searching.decrementAndGet();
-      handBackReady();
-    }
-  }
-
-  /** A processor thread's loop: runs ready jobs until none is left (counted as searching). */
-  private void runReady() {
-    while (true) {
-      Job<D> job = ready.poll();
-      searching.decrementAndGet();
-      if (job == null) {
-        if (ready.isEmpty()) {
-          return;
-        }
-        searching.incrementAndGet();
-        continue;
-      }
-      if (searching.get() == 0 && !ready.isEmpty()) {
-        signal();
-      }
-      runner.run(job);
-      searching.incrementAndGet();
-    }
-  }
-
-  /** Hands jobs still waiting for a thread back to wait (shutting down) and frees their slots. */
-  private void handBackReady() {
-    Job<D> job;
-    while ((job = ready.poll()) != null) {
-      held.put(job.id(), job.lockToken());
-      handBack();
-      slots.release();
-    }
+  /** Hands one job that no thread will run back to wait (shutting down) and frees its slot. */
+  private void handBackUnrun(Job<D> job) {
+    held.put(job.id(), job.lockToken());
+    handBack();
+    slots.release();
   }
 
   /** Runs {@code task} on the worker's timer after {@code delayMs}. */
