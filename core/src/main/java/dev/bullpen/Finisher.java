@@ -12,20 +12,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records completions for one {@link Worker} in batches: handlers hand their results over and
- * return; one completeJobs call at a time records everything handed over meanwhile and fetches
- * as many next jobs, which take over the finished jobs' slots.
+ * return; up to two completeJobs calls at a time record everything handed over meanwhile and
+ * fetch as many next jobs, which take over the finished jobs' slots.
  *
  * <p>Implementation notes: this is group commit. At most {@link #MAX_IN_FLIGHT} calls are in
  * flight; completions that arrive while they run form the next batch, so a lone completion is
  * sent at once (no added latency) and a busy worker sends few, large calls. Two calls rather
  * than one keep Redis and this JVM working at the same time: while Redis runs one batch, the
- * worker decodes the other's reply and runs its jobs (with one, each waited for the other:
- * measured, a 1×100 worker kept the machine only about 70 % busy). Each job in a batch owns one slot of the
- * worker's semaphore until its batch returns: the slot passes to a fetched job or is released.
- * {@link WorkerListener#onCompleted} fires only after Redis has recorded the completion. A batch
- * that meets Redis unavailable is retried (three tries); every job in it is checked against its
- * lock, so a retry of a call that did take effect writes nothing twice. After the last try the
- * slots are freed and the jobs stay active until the stalled check recovers them.
+ * worker decodes the other's reply and runs its jobs (with one, each waited for the other: a
+ * 1×100 worker kept the machine only about 70 % busy). A second call goes only once a quarter
+ * of the concurrency is waiting, so a burst is not split into a tiny call and a long wait. Each
+ * job in a batch owns one slot of the worker's semaphore until its batch returns: the slot
+ * passes to a fetched job or is released. {@link WorkerListener#onCompleted} fires only after
+ * Redis has recorded the completion. A batch that meets Redis unavailable is retried (three
+ * tries) and stays in flight meanwhile; every job in it is checked against its lock, so a retry
+ * of a call that did take effect writes nothing twice. After the last try the slots are freed
+ * and the jobs stay active until the stalled check recovers them.
  */
 final class Finisher<D> {
   private static final Logger LOG = LoggerFactory.getLogger(Finisher.class);
