@@ -359,11 +359,11 @@ public final class Worker<D> implements AutoCloseable {
       BlockingConnection conn = blockingConnection();
       BlockingConnection.Popped popped = conn.bzpopmin(marker, timeoutMs);
       if (popped == null) {
-        if (opts.skipStalledCheck() || (dueAt > 0 && dueAt - ctx.now() <= 1)) {
+        if (opts.skipStalledCheck()) {
           return;
         }
-        // Nothing was added and nothing delayed fell due: block again without a fetch. The
-        // stalled check sets a missing marker when jobs are ready, so it wakes this loop.
+        // Nothing was added: block again without a fetch (the loop's head returns once a
+        // delayed job is due). The stalled check sets a missing marker when jobs are ready.
         continue;
       }
       if ("1".equals(popped.member())) {

@@ -26,9 +26,9 @@ import java.util.concurrent.TimeoutException;
  * reports, summed), {@link #finish} (stats of every child) and {@link #waitExit}.
  *
  * <p>Children run on this JVM's binary and class path with this JVM's {@code -X}/{@code -D}
- * options, then the words of {@code BENCH_CHILD_JAVA_OPTS} (children only, {@code {n}} replaced by
- * the child's index: for a profiler's output file, say). Their stderr is inherited; stdout lines without the IPC prefix are passed on to
- * stderr. Every live child is killed when this JVM exits, however it exits.
+ * options, then the words of {@code BENCH_CHILD_JAVA_OPTS} (children only, {@code {n}} replaced
+ * by the child's index: for a profiler's output file, say). Their stderr is inherited; stdout
+ * lines without the IPC prefix are passed on to stderr. Every live child is killed when this JVM exits, however it exits.
  */
 final class WorkerProcesses implements AutoCloseable {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
