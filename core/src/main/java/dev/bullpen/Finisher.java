@@ -1,5 +1,6 @@
 package dev.bullpen;
 
+import dev.bullpen.internal.MsgPack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -95,8 +96,9 @@ final class Finisher<D> {
       for (int attempt = 1; ; attempt++) {
         long now = ctx.now();
         try {
-          List<Object> reply = ctx.redis().eval(ctx.scripts().completeJobs,
-              ctx.keys.forScript(ctx.scripts().completeJobs), args(batch, now));
+          Call c = call(batch, now);
+          List<Object> reply = ctx.redis().evalRaw(ctx.scripts().completeJobs,
+              ctx.keys.forScript(ctx.scripts().completeJobs), c.args(), c.jobs());
           report(batch, reply);
           Fetched<D> next = Fetched.parse(ctx, w.dataType, reply, 1, now, w.opts.name());
           if (next.rateLimitTtl > 0) {
@@ -159,34 +161,38 @@ final class Finisher<D> {
     return false;
   }
 
-  private String[] args(List<Pending<D>> batch, long now) {
+  /** completeJobs' arguments: nine plain ones, then the batch's per-job values packed. */
+  private record Call(String[] args, byte[] jobs) {}
+
+  private Call call(List<Pending<D>> batch, long now) {
     boolean fetch = !w.isClosing() && !w.isFetchPaused();
     String[] f = w.fetchArgs("", "", 1);
-    String[] args = new String[9 + 8 * batch.size()];
+    String[] args = new String[9];
     args[0] = ctx.keys.base();
     args[1] = Long.toString(now);
     args[2] = Integer.toString(batch.size());
     args[3] = fetch ? Integer.toString(batch.size()) : "0";
     System.arraycopy(f, 3, args, 4, 5);
-    int i = 9;
+    String[] jobs = new String[8 * batch.size()];
+    int i = 0;
     for (Pending<D> p : batch) {
-      args[i++] = p.job.id();
-      args[i++] = p.job.lockToken();
-      args[i++] = p.returnJson;
-      args[i++] = Integer.toString(p.job.attemptsMade() + 1);
-      args[i++] = Integer.toString(p.keep.count());
-      args[i++] = Long.toString(p.keep.ageSeconds());
-      args[i++] = Integer.toString(p.keep.limit() == 0 ? 1000 : p.keep.limit());
-      args[i++] = p.job.fields().getOrDefault("deid", "");
+      jobs[i++] = p.job.id();
+      jobs[i++] = p.job.lockToken();
+      jobs[i++] = p.returnJson;
+      jobs[i++] = Integer.toString(p.job.attemptsMade() + 1);
+      jobs[i++] = Integer.toString(p.keep.count());
+      jobs[i++] = Long.toString(p.keep.ageSeconds());
+      jobs[i++] = Integer.toString(p.keep.limit() == 0 ? 1000 : p.keep.limit());
+      jobs[i++] = p.job.fields().getOrDefault("deid", "");
     }
-    return args;
+    return new Call(args, MsgPack.packStrings(jobs));
   }
 
   private void send(List<Pending<D>> batch, int attempt) {
     long now = ctx.now();
-    String[] args = args(batch, now);
-    ctx.redis().<List<Object>>evalAsync(ctx.scripts().completeJobs,
-        ctx.keys.forScript(ctx.scripts().completeJobs), args)
+    Call c = call(batch, now);
+    ctx.redis().evalWithBinaryRawAsync(ctx.scripts().completeJobs,
+        ctx.keys.forScript(ctx.scripts().completeJobs), c.args(), c.jobs())
         .whenCompleteAsync((reply, error) -> {
           boolean retrying = false;
           try {

@@ -247,7 +247,7 @@ final class JobRunner<D> {
     Object[] out = new Object[1];
     boolean ok = guarded(job, target, () -> {
       long now = ctx.now();
-      List<Object> reply = ctx.eval(ctx.scripts().moveToFinished, ctx.keys.base(), job.id(),
+      List<Object> reply = ctx.evalRaw(ctx.scripts().moveToFinished, ctx.keys.base(), job.id(),
           job.lockToken(), Long.toString(now), target, value, stack,
           Integer.toString(keep.count()), Long.toString(keep.ageSeconds()),
           Integer.toString(keep.limit() == 0 ? 1000 : keep.limit()), Integer.toString(attempts),

@@ -45,6 +45,14 @@ final class QueueContext {
     return redis().eval(script, keys.forScript(script), args);
   }
 
+  /**
+   * Runs a script whose reply carries packed jobs (moveToActive, moveToFinished): bulk strings
+   * come back one char per byte, for {@link Fetched#parse}.
+   */
+  List<Object> evalRaw(LuaScript script, String... args) {
+    return redis().evalRaw(script, keys.forScript(script), args, null);
+  }
+
   /** Runs a script whose reply is one integer. */
   long evalLong(LuaScript script, String... args) {
     Object r = redis().eval(script, keys.forScript(script), args);

@@ -255,7 +255,7 @@ public final class Worker<D> implements AutoCloseable {
           taken += extra;
         }
         long now = ctx.now();
-        Fetched<D> f = Fetched.parse(ctx, dataType, ctx.eval(ctx.scripts().moveToActive,
+        Fetched<D> f = Fetched.parse(ctx, dataType, ctx.evalRaw(ctx.scripts().moveToActive,
             fetchArgs(ctx.keys.base(), Long.toString(now), taken)), 0, now, opts.name());
         slots.release(taken - f.jobs.size());
         taken = 0;

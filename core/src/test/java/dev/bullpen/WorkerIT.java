@@ -55,6 +55,34 @@ class WorkerIT {
     return order;
   }
 
+  /**
+   * Fetched jobs come back from Redis as one packed (msgpack) reply per call; every byte of a
+   * job's name and data must survive it, whatever the characters and sizes, in the first fetch
+   * and in the fetches that ride on batched completions.
+   */
+  @Test
+  void fetchedJobsKeepTheirNameAndDataExactly() {
+    String[] texts = {"", "plain", "déjà vu ✓ 日本語 \uD83D\uDE80", "\u0000\u00ff\u0080 \\ \"q\"",
+        "x".repeat(40), "y".repeat(300), "z".repeat(70_000)};
+    Map<String, String> expected = new ConcurrentHashMap<>();
+    List<NewJob<Object>> jobs = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String text = texts[i % texts.length] + i;
+      String jobName = "n-" + texts[(i + 3) % texts.length].substring(0,
+          Math.min(20, texts[(i + 3) % texts.length].length())) + i;
+      jobs.add(NewJob.of(jobName, Map.of("text", text)));
+      expected.put(jobName, text);
+    }
+    queue.addBulk(jobs);
+    Map<String, String> seen = new ConcurrentHashMap<>();
+    bp.worker(name, Object.class, j -> {
+      seen.put(j.name(), (String) ((Map<?, ?>) j.data()).get("text"));
+      return null;
+    }, WorkerOptions.builder().concurrency(20).build());
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 400);
+    assertThat(seen).isEqualTo(expected);
+  }
+
   @Test
   void processesFifoByDefault() {
     for (int i = 0; i < 5; i++) {

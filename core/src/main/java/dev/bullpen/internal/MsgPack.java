@@ -4,10 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one msgpack shape Bullpen sends: a flat array of strings, unpacked in Lua by Redis's
- * built-in {@code cmsgpack}. Packing thousands of values into one argument is cheaper for the
- * client (one buffer instead of thousands of bulk strings) and for Redis (one argument to parse)
- * than passing them as separate ARGV entries.
+ * The msgpack Bullpen exchanges with its scripts through Redis's built-in {@code cmsgpack}: it
+ * sends flat arrays of strings ({@link #packStrings}) and reads nested arrays of strings
+ * ({@link Reader}, the jobs a fetch took). Thousands of values in one buffer are cheaper for the
+ * client (one buffer instead of thousands of bulk strings to encode or decode) and for Redis (one
+ * argument to parse, one reply string to write) than as separate ARGV entries or reply elements.
  */
 public final class MsgPack {
   private MsgPack() {}
@@ -45,6 +46,96 @@ public final class MsgPack {
       out.write(b, 0, len);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Reads arrays and strings, the only types the scripts pack (cmsgpack writes a Lua string as
+   * str, a Lua array as array). Strings are UTF-8. Anything else, or a buffer that ends early, is
+   * an {@link IllegalArgumentException}.
+   */
+  public static final class Reader {
+    private final byte[] b;
+    private int pos;
+
+    public Reader(byte[] b) {
+      this.b = b;
+    }
+
+    /**
+     * Reads a reply bulk string decoded one char per byte (ISO-8859-1, see
+     * {@link RedisGateway#evalRaw}).
+     */
+    public static Reader ofRaw(String raw) {
+      return new Reader(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** True when everything has been read. */
+    public boolean atEnd() {
+      return pos >= b.length;
+    }
+
+    /** Reads an array header; returns its element count. */
+    public int array() {
+      int t = next();
+      if ((t & 0xf0) == 0x90) {
+        return t & 0x0f;
+      } else if (t == 0xdc) {
+        return uint(2);
+      } else if (t == 0xdd) {
+        return uint(4);
+      }
+      throw unexpected(t, "an array");
+    }
+
+    /** Reads a str (or bin) as UTF-8 text. */
+    public String string() {
+      int t = next();
+      int len;
+      if ((t & 0xe0) == 0xa0) {
+        len = t & 0x1f;
+      } else if (t == 0xd9 || t == 0xc4) {
+        len = uint(1);
+      } else if (t == 0xda || t == 0xc5) {
+        len = uint(2);
+      } else if (t == 0xdb || t == 0xc6) {
+        len = uint(4);
+      } else {
+        throw unexpected(t, "a string");
+      }
+      need(len);
+      String v = new String(b, pos, len, StandardCharsets.UTF_8);
+      pos += len;
+      return v;
+    }
+
+    private int next() {
+      need(1);
+      return b[pos++] & 0xff;
+    }
+
+    private int uint(int bytes) {
+      need(bytes);
+      long v = 0;
+      for (int i = 0; i < bytes; i++) {
+        v = (v << 8) | (b[pos++] & 0xff);
+      }
+      if (v > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("msgpack length " + v + " is too large");
+      }
+      return (int) v;
+    }
+
+    private void need(int n) {
+      if (n < 0 || pos + n > b.length) {
+        throw new IllegalArgumentException("msgpack buffer of " + b.length
+            + " bytes ends early (at " + pos + ", " + n + " more needed)");
+      }
+    }
+
+    private IllegalArgumentException unexpected(int type, String wanted) {
+      return new IllegalArgumentException(String.format(
+          "msgpack: expected %s at byte %d, found type 0x%02x", wanted, pos - 1, type));
+    }
   }
 
   private static void writeInt(ByteArrayOutputStream out, int v) {

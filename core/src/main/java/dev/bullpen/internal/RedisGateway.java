@@ -16,6 +16,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,9 @@ import java.util.regex.Pattern;
  * refused the call), so no Lettuce type escapes.
  */
 public final class RedisGateway implements AutoCloseable {
+  /** Decodes reply bulk strings one char per byte: lossless for binary (packed) replies. */
+  private static final StringCodec RAW = new StringCodec(StandardCharsets.ISO_8859_1);
+
   private static final Pattern TRANSIENT = Pattern.compile(
       "^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY|MASTERDOWN|LOADING|UNBLOCKED|NOREPLICAS).*",
       Pattern.DOTALL);
@@ -197,9 +201,24 @@ public final class RedisGateway implements AutoCloseable {
    */
   public CompletableFuture<List<Object>> evalWithBinaryAsync(LuaScript script, String[] keys,
       String[] args, byte[] last) {
+    return binaryAsync(script, keys, args, last, StringCodec.UTF8);
+  }
+
+  /**
+   * {@link #evalWithBinaryAsync} for scripts that answer with a packed buffer: bulk strings in
+   * the reply come back one char per byte (ISO-8859-1), which keeps binary intact for
+   * {@link MsgPack.Reader}.
+   */
+  public CompletableFuture<List<Object>> evalWithBinaryRawAsync(LuaScript script, String[] keys,
+      String[] args, byte[] last) {
+    return binaryAsync(script, keys, args, last, RAW);
+  }
+
+  private CompletableFuture<List<Object>> binaryAsync(LuaScript script, String[] keys,
+      String[] args, byte[] last, StringCodec replyCodec) {
     RedisClusterAsyncCommands<String, String> async = connections.shared().async();
     return scriptAsync(script, bySha -> async.dispatch(
-        bySha ? CommandType.EVALSHA : CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+        bySha ? CommandType.EVALSHA : CommandType.EVAL, new NestedMultiOutput<>(replyCodec),
         scriptArgs(bySha ? script.sha() : script.source(), keys, args, last)));
   }
 
@@ -252,10 +271,23 @@ public final class RedisGateway implements AutoCloseable {
    */
   public List<Object> evalWithBinary(LuaScript script, String[] keys, String[] args,
       byte[] last) {
+    return binarySync(script, keys, args, last, StringCodec.UTF8);
+  }
+
+  /**
+   * {@link #evalWithBinary} for scripts that answer with a packed buffer; bulk strings come back
+   * as in {@link #evalWithBinaryRawAsync}. {@code last} may be null (no binary argument).
+   */
+  public List<Object> evalRaw(LuaScript script, String[] keys, String[] args, byte[] last) {
+    return binarySync(script, keys, args, last, RAW);
+  }
+
+  private List<Object> binarySync(LuaScript script, String[] keys, String[] args, byte[] last,
+      StringCodec replyCodec) {
     calls.increment();
     long start = System.nanoTime();
     try {
-      return dispatchBinary(connections.shared().sync(), script, keys, args, last);
+      return dispatchBinary(connections.shared().sync(), script, keys, args, last, replyCodec);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
     } finally {
@@ -276,7 +308,8 @@ public final class RedisGateway implements AutoCloseable {
     List<Object> reply;
     long start = System.nanoTime();
     try {
-      reply = dispatchBinary(connections.durable().sync(), script, keys, args, last);
+      reply = dispatchBinary(connections.durable().sync(), script, keys, args, last,
+          StringCodec.UTF8);
     } catch (RuntimeException e) {
       throw translate("script " + script.name(), e);
     } finally {
@@ -297,16 +330,16 @@ public final class RedisGateway implements AutoCloseable {
   public record Replicated(List<Object> reply, long acknowledged, String waitError) {}
 
   private static List<Object> dispatchBinary(RedisClusterCommands<String, String> sync,
-      LuaScript script, String[] keys, String[] args, byte[] last) {
+      LuaScript script, String[] keys, String[] args, byte[] last, StringCodec replyCodec) {
     try {
-      return sync.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8),
+      return sync.dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(replyCodec),
           scriptArgs(script.sha(), keys, args, last));
     } catch (RedisNoScriptException e) {
-      return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+      return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(replyCodec),
           scriptArgs(script.source(), keys, args, last));
     } catch (RedisCommandExecutionException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-        return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8),
+        return sync.dispatch(CommandType.EVAL, new NestedMultiOutput<>(replyCodec),
             scriptArgs(script.source(), keys, args, last));
       }
       throw e;
@@ -321,7 +354,7 @@ public final class RedisGateway implements AutoCloseable {
     for (String arg : args) {
       a.addValue(arg);
     }
-    return a.add(last);
+    return last == null ? a : a.add(last);
   }
 
   /**

@@ -11,12 +11,14 @@
     [3] n, the number of jobs
     [4] fetch count (0 = do not fetch)
     [5..9] fetch: token prefix, lock ms, limiter max, limiter duration, worker name
-    then 8 values per job j (0-based), from index 10 + 8j:
+    [10] msgpack array of 8n strings (one packed argument instead of 8n, as in addJobs),
+      8 per job j (0-based) from index 1 + 8j:
       jobId, lock token ("0" = no check), returnvalue (JSON), attemptsMade after this attempt
       (the worker read atm when it took the job and holds the lock since, so it is exact),
       keep count (-1 = all), keep age (s, 0 = none), keep limit, the job's deid field ("" =
       none; also read when the job was taken)
-  Returns: {codes, jobs, rateLimitTtl, nextDelayed}; codes[j] is 0 for a completed job or
+  Returns: {codes, jobs, rateLimitTtl, nextDelayed}, jobs packed as in moveToActive; codes[j] is
+    0 for a completed job or
     -1 missing, -2 lock missing, -6 lock held by another token, -3 not active (nothing written).
   Events: completed {jobId, returnvalue, prev=active} per job; drained when nothing is left;
     plus the fetch events (see moveToActive).
@@ -33,14 +35,15 @@ local B = ARGV[1]
 local nowText = ARGV[2]
 local now = tonumber(nowText)
 local n = tonumber(ARGV[3])
+local J = cmsgpack.unpack(ARGV[10])
 local maxLen = maxEvents(K.meta)
 local codes = {}
 
 for j = 0, n - 1 do
-  local a = 10 + j * 8
-  local jobId = ARGV[a]
+  local a = 1 + j * 8
+  local jobId = J[a]
   local jk = B .. jobId
-  local token = ARGV[a + 1]
+  local token = J[a + 1]
   local code = 0
   if token == "0" and rcall("EXISTS", jk) == 0 then
     code = -1
@@ -64,18 +67,18 @@ for j = 0, n - 1 do
     end
   end
   if code == 0 then
-    if ARGV[a + 7] ~= "" then
-      releaseDedupKey(B, jobId, ARGV[a + 7])
+    if J[a + 7] ~= "" then
+      releaseDedupKey(B, jobId, J[a + 7])
     end
-    local returnvalue = ARGV[a + 2]
-    local keepCount = tonumber(ARGV[a + 4])
+    local returnvalue = J[a + 2]
+    local keepCount = tonumber(J[a + 4])
     if keepCount == 0 then
       deleteJobKeys(B, jobId)
     else
-      rcall("HSET", jk, "returnvalue", returnvalue, "finishedOn", nowText, "atm", ARGV[a + 3])
+      rcall("HSET", jk, "returnvalue", returnvalue, "finishedOn", nowText, "atm", J[a + 3])
       rcall("ZADD", K.completed, nowText, jobId)
-      applyRetention(K.completed, B, now, keepCount, tonumber(ARGV[a + 5]),
-        tonumber(ARGV[a + 6]))
+      applyRetention(K.completed, B, now, keepCount, tonumber(J[a + 5]),
+        tonumber(J[a + 6]))
     end
     emit(K.events, maxLen, "completed", "jobId", jobId, "returnvalue", returnvalue, "prev",
       "active")
@@ -94,4 +97,4 @@ if #jobs == 0 and ttl == 0 and rcall("LLEN", K.active) == 0 and rcall("LLEN", K.
     and rcall("ZCARD", K.prioritized) == 0 then
   emit(K.events, maxLen, "drained")
 end
-return {codes, jobs, ttl, nextDelayed}
+return {codes, cmsgpack.pack(jobs), ttl, nextDelayed}

@@ -17,7 +17,8 @@
     [11] attempts (opts.attempts; for retries-exhausted)
     [12] fetch count (0 = do not fetch)
     [13..17] fetch: token prefix, lock ms, limiter max, limiter duration, worker name
-  Returns: {code, jobs, rateLimitTtl, nextDelayed}; code 0 on success or
+  Returns: {code, jobs, rateLimitTtl, nextDelayed}, jobs packed as in moveToActive ("" when
+    nothing was fetched); code 0 on success or
     -1 job missing, -2 lock missing, -6 lock held by another token, -3 job not active.
   Events: completed {jobId, returnvalue, prev=active} | failed {jobId, failedReason, prev=active},
     retries-exhausted {jobId, attemptsMade} on failure with attempts used up, drained when nothing
@@ -89,16 +90,16 @@ if fetchCount > 0 then
     tokenPrefix = ARGV[13], lockMs = tonumber(ARGV[14]), limitMax = tonumber(ARGV[15]),
     limitDuration = tonumber(ARGV[16]), workerName = ARGV[17], maxLen = maxLen})
   if #jobs > 0 then
-    return {0, jobs, ttl, nextDelayed}
+    return {0, cmsgpack.pack(jobs), ttl, nextDelayed}
   end
   if ttl == 0 and rcall("LLEN", K.active) == 0 and rcall("LLEN", K.wait) == 0
       and rcall("ZCARD", K.prioritized) == 0 then
     emit(K.events, maxLen, "drained")
   end
-  return {0, jobs, ttl, nextDelayed}
+  return {0, cmsgpack.pack(jobs), ttl, nextDelayed}
 end
 if rcall("LLEN", K.active) == 0 and rcall("LLEN", K.wait) == 0
     and rcall("ZCARD", K.prioritized) == 0 then
   emit(K.events, maxLen, "drained")
 end
-return {0, {}, 0, 0}
+return {0, "", 0, 0}
