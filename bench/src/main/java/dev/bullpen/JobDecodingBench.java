@@ -1,7 +1,9 @@
 package dev.bullpen;
 
 import dev.bullpen.bench.LocalRedis;
-import java.util.ArrayList;
+import dev.bullpen.internal.MsgPack;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The worker's decoding of a fetch reply (issue 4's "job decoding" hot path): turning the
- * script's {@code [[id, token, [field, value, …]], …]} into {@link Job}s, and decoding their data.
- * The reply is built in memory with a realistic BullMQ job hash; Redis is only needed because a
+ * script's packed {@code [[id, token, [field, value, …]], …]} (one msgpack string, read one char
+ * per byte) into {@link Job}s, and decoding their data. The reply is built in memory with a
+ * realistic BullMQ job hash, packed as Redis's cmsgpack packs it; Redis is only needed because a
  * {@link QueueContext} belongs to a connected client.
  *
  * <pre>
@@ -52,16 +55,23 @@ public class JobDecodingBench {
     redis = LocalRedis.startUnless(null);
     bullpen = Bullpen.builder().uri(redis.uri()).checkServer(false).build();
     ctx = new QueueContext(bullpen, "jmh");
-    List<Object> jobs = new ArrayList<>();
+    ByteArrayOutputStream jobs = new ByteArrayOutputStream();
+    jobs.write(0xdc); // array 16 (cmsgpack writes 0x90 | n below 16; both read the same)
+    jobs.write(batch >>> 8);
+    jobs.write(batch);
     for (int i = 0; i < batch; i++) {
-      List<Object> flat = List.of("name", "render", "data",
+      String[] flat = {"name", "render", "data",
           "{\"video\":\"clip-" + i + ".mp4\",\"width\":1920,\"height\":1080,\"tags\":[\"a\",\"b\"]}",
           "opts", "{\"attempts\":3,\"backoff\":{\"type\":\"exponential\",\"delay\":1000},"
               + "\"removeOnComplete\":true}",
-          "timestamp", "1764633600000", "delay", "0", "priority", "0", "ats", "0");
-      jobs.add(List.of(Integer.toString(i + 1), "token-" + i, flat));
+          "timestamp", "1764633600000", "delay", "0", "priority", "0", "ats", "0"};
+      // {id, token, flat}: an array of 3, then two strings (packStrings' body after its header).
+      byte[] idAndToken = MsgPack.packStrings(new String[] {Integer.toString(i + 1), "token-" + i});
+      jobs.write(0x93);
+      jobs.write(idAndToken, 1, idAndToken.length - 1);
+      jobs.writeBytes(MsgPack.packStrings(flat));
     }
-    reply = List.of(jobs, 0L, 0L);
+    reply = List.of(new String(jobs.toByteArray(), StandardCharsets.ISO_8859_1), 0L, 0L);
   }
 
   @TearDown(Level.Trial)
