@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +82,54 @@ class WorkerIT {
     }, WorkerOptions.builder().concurrency(20).build());
     await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 400);
     assertThat(seen).isEqualTo(expected);
+  }
+
+  /**
+   * Completion listeners are user code and may block. Batched completions tell them on the
+   * finisher's thread, after the jobs fetched with those completions have been started and the
+   * next batch sent from the connection's thread: a listener blocking there holds up neither the
+   * other jobs nor the client's Redis traffic.
+   */
+  @Test
+  void aListenerBlockingTheFinisherThreadHoldsUpNoOtherJob() throws Exception {
+    List<NewJob<Object>> jobs = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      jobs.add(NewJob.of("j", i));
+    }
+    queue.addBulk(jobs);
+    AtomicInteger ran = new AtomicInteger();
+    AtomicInteger told = new AtomicInteger();
+    AtomicBoolean blockOnce = new AtomicBoolean(true);
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Worker<Object> worker = bp.worker(name, Object.class, j -> ran.incrementAndGet(),
+        WorkerOptions.builder().concurrency(10).autorun(false).build());
+    worker.addListener(new WorkerListener<>() {
+      @Override
+      public void onCompleted(Job<Object> job, Object result) {
+        told.incrementAndGet();
+        if (Thread.currentThread().getName().startsWith("bullpen-finish-")
+            && blockOnce.compareAndSet(true, false)) {
+          blocked.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    });
+    worker.start();
+    try {
+      assertThat(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      await().atMost(WAIT).until(() -> ran.get() == 300);
+      assertThat(queue.getJobCounts().waiting()).isZero();
+      assertThat(told.get()).isLessThan(300);
+    } finally {
+      release.countDown();
+    }
+    await().atMost(WAIT).until(() -> told.get() == 300);
+    await().atMost(WAIT).until(() -> queue.getJobCounts().completed() == 300);
   }
 
   @Test
