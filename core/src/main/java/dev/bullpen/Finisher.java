@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * reply is handled on the connection's thread: the fetched jobs go to the ready queue and the
  * next batch is sent without a hand-over between threads (that hand-over cost 1×10 about a
  * seventh of its throughput); listeners, which are user code and may block, run afterwards on
- * the finisher's own thread, as do retries. Each job in a batch owns one slot of the worker's semaphore until its batch returns: the slot
- * passes to a fetched job or is released. {@link WorkerListener#onCompleted} fires only after
- * Redis has recorded the completion. A batch that meets Redis unavailable is retried (three
- * tries) and stays in flight meanwhile; every job in it is checked against its lock, so a retry
- * of a call that did take effect writes nothing twice. After the last try the slots are freed
- * and the jobs stay active until the stalled check recovers them.
+ * the finisher's own thread, as do retries. Each job in a batch owns one slot of the worker's
+ * semaphore until its batch returns: the slot passes to a fetched job or is released.
+ * {@link WorkerListener#onCompleted} fires only after Redis has recorded the completion. A
+ * batch that meets Redis unavailable is retried (three tries) and stays in flight meanwhile;
+ * every job in it is checked against its lock, so a retry of a call that did take effect writes
+ * nothing twice. After the last try the slots are freed and the jobs stay active until the
+ * stalled check recovers them.
  */
 final class Finisher<D> {
   private static final Logger LOG = LoggerFactory.getLogger(Finisher.class);
