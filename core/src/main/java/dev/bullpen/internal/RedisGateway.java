@@ -184,18 +184,6 @@ public final class RedisGateway implements AutoCloseable {
   }
 
   /**
-   * Runs a script without blocking the caller; the future completes on a Lettuce thread, so
-   * continue on your own executor. Falls back to EVAL on NOSCRIPT like {@link #eval}. Failures
-   * arrive already translated.
-   */
-  public <T> CompletableFuture<T> evalAsync(LuaScript script, String[] keys, String... args) {
-    RedisClusterAsyncCommands<String, String> async = connections.shared().async();
-    return scriptAsync(script, bySha -> bySha
-        ? async.<T>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
-        : async.<T>eval(script.source(), ScriptOutputType.MULTI, keys, args));
-  }
-
-  /**
    * {@link #evalWithBinary} without blocking the caller; completes on a Lettuce thread with the
    * reply, or exceptionally with an already translated failure.
    */
