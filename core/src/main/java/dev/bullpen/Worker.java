@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  *       the {@link Finisher}, which records completions in batches (group commit) and fetches
  *       as many next jobs in the same script call; failures are recorded one by one and also
  *       fetch the next job. A busy worker therefore needs far fewer round trips than jobs.
- *   <li><b>Idle.</b> When nothing is ready, the loop blocks on BZPOPMIN of the queue's marker on
- *       its own connection (named as BullMQ names worker connections), for at most
- *       {@code drainDelay} or until the next delayed job is due. Every add writes the marker, so
+ *   <li><b>Idle.</b> When nothing is ready (a fetch found no job, or took the last ready ones:
+ *       moveToActive says which, and sets the marker itself when it leaves jobs behind), the
+ *       loop blocks on BZPOPMIN of the queue's marker on its own connection (named as BullMQ
+ *       names worker connections), for at most {@code drainDelay} or until the next delayed job
+ *       is due. Every add writes the marker, so
  *       idle workers wake at once and never poll. A block that ends at {@code drainDelay} with
  *       nothing popped is simply renewed (no fetch): the stalled check, which some worker runs
  *       every {@code stalledInterval}, sets the marker if jobs are ready without one. A worker
@@ -255,8 +257,10 @@ public final class Worker<D> implements AutoCloseable {
           taken += extra;
         }
         long now = ctx.now();
-        Fetched<D> f = Fetched.parse(ctx, dataType, ctx.evalRaw(ctx.scripts().moveToActive,
-            fetchArgs(ctx.keys.base(), Long.toString(now), taken)), 0, now, opts.name());
+        List<Object> reply = ctx.evalRaw(ctx.scripts().moveToActive,
+            fetchArgs(ctx.keys.base(), Long.toString(now), taken));
+        Fetched<D> f = Fetched.parse(ctx, dataType, reply, 0, now, opts.name());
+        boolean dry = reply.size() > 3 && QueueContext.toLong(reply.get(3)) == 1;
         slots.release(taken - f.jobs.size());
         taken = 0;
         for (Job<D> job : f.jobs) {
@@ -271,6 +275,12 @@ public final class Worker<D> implements AutoCloseable {
           if (idleSignals.getAndIncrement() == 0) {
             each(WorkerListener::onDrained);
           }
+          waitForWork(f.nextDelayed);
+        } else if (dry) {
+          // The call took the last ready jobs: block on the marker (any later add sets it)
+          // rather than ask again, so a job arriving alone costs one fetch call, not two.
+          idleSignals.set(1);
+          each(WorkerListener::onDrained);
           waitForWork(f.nextDelayed);
         } else {
           idleSignals.set(0);

@@ -500,6 +500,47 @@ class WorkerIT {
   }
 
   @Test
+  void aJobArrivingAloneCostsOneFetchCall() throws Exception {
+    AtomicInteger done = new AtomicInteger();
+    bp.worker(name, Object.class, j -> done.incrementAndGet(), WorkerOptions.builder()
+        .concurrency(10).stalledInterval(Duration.ofSeconds(60)).build());
+    // A first job loads every script into Redis, so no NOSCRIPT fallback is counted below.
+    queue.add("warm", 0);
+    await().atMost(WAIT).until(() -> done.get() == 1);
+    Thread.sleep(300);
+    redis.command("CONFIG", "RESETSTAT");
+    for (int i = 2; i <= 11; i++) {
+      queue.add("alone", i);
+      int n = i;
+      await().atMost(WAIT).until(() -> done.get() == n);
+    }
+    Thread.sleep(300);
+    // Per job: the add, one moveToActive (it takes the last ready job, so the worker blocks on
+    // the marker next instead of fetching again) and the completion. Fetching again after each
+    // job would make it 40.
+    assertThat(calls("evalsha") + calls("eval")).isEqualTo(30);
+    assertThat(calls("bzpopmin")).isBetween(10L, 11L);
+    assertThat(queue.getJobCounts().completed()).isEqualTo(11);
+  }
+
+  @Test
+  void aDelayedJobFallingDueWhileAnotherRunsStartsOnTime() throws Exception {
+    AtomicInteger done = new AtomicInteger();
+    bp.worker(name, Object.class, j -> done.incrementAndGet(), WorkerOptions.builder()
+        .drainDelay(Duration.ofSeconds(60)).stalledInterval(Duration.ofSeconds(60)).build());
+    Thread.sleep(500);
+    queue.add("later", 1, JobOptions.builder().delay(Duration.ofMillis(1000)).build());
+    Thread.sleep(200);
+    // Taking this one empties the wait list; the worker must still wake when "later" is due
+    // (the fetch tells it when), not at the end of its 60 s block.
+    queue.add("now", 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 2);
+    Job<Object> later = queue.getJob("1").orElseThrow();
+    assertThat(later.processedOn().toEpochMilli() - later.timestamp().toEpochMilli())
+        .isBetween(1000L, 5000L);
+  }
+
+  @Test
   void anIdleWorkerRenewsItsBlockWithoutFetching() throws Exception {
     bp.worker(name, Object.class, j -> null, WorkerOptions.builder()
         .drainDelay(Duration.ofMillis(300)).stalledInterval(Duration.ofSeconds(60)).build());

@@ -13,8 +13,10 @@
     [6] limiter max (0 = none)
     [7] limiter duration (ms, 0 = none)
     [8] worker name ("" = none; stored as pb)
-  Returns: {jobs, rateLimitTtl, nextDelayed}, jobs = cmsgpack of an array of
-    {jobId, token, HGETALL flat} (one reply string, not thousands: cheaper to write and to read).
+  Returns: {jobs, rateLimitTtl, nextDelayed, dry}, jobs = cmsgpack of an array of
+    {jobId, token, HGETALL flat} (one reply string, not thousands: cheaper to write and to read);
+    dry = 1 when no ready job is left, and nextDelayed is then the earliest delayed job's due
+    time even when jobs were taken (the worker blocks on the marker next, not fetch again).
   Events: waiting {prev=delayed}, active {jobId, prev=waiting}.
 ]]
 --@include common
@@ -26,7 +28,8 @@ local K = {wait = KEYS[1], active = KEYS[2], prioritized = KEYS[3], delayed = KE
   limiter = KEYS[10]}
 local B = ARGV[1]
 
-local jobs, ttl, nextDelayed = fetchJobs(K, B, {now = tonumber(ARGV[2]), count = tonumber(ARGV[3]),
-  tokenPrefix = ARGV[4], lockMs = tonumber(ARGV[5]), limitMax = tonumber(ARGV[6]),
-  limitDuration = tonumber(ARGV[7]), workerName = ARGV[8], maxLen = maxEvents(KEYS[5])})
-return {cmsgpack.pack(jobs), ttl, nextDelayed}
+local jobs, ttl, nextDelayed, dry = fetchJobs(K, B, {now = tonumber(ARGV[2]),
+  count = tonumber(ARGV[3]), tokenPrefix = ARGV[4], lockMs = tonumber(ARGV[5]),
+  limitMax = tonumber(ARGV[6]), limitDuration = tonumber(ARGV[7]), workerName = ARGV[8],
+  maxLen = maxEvents(KEYS[5]), dueWhenDry = true})
+return {cmsgpack.pack(jobs), ttl, nextDelayed, dry and 1 or 0}

@@ -6,11 +6,14 @@
   tokenPrefix .. i), lockMs, limitMax / limitDuration (worker limiter, 0 = none), workerName
   ("" = none), maxLen.
 
-  Returns jobs, rateLimitTtl, nextDelayed:
+  Returns jobs, rateLimitTtl, nextDelayed, dry:
   - jobs: array of {jobId, token, HGETALL of the job as it was before this call set
     processedOn = now, ats = ats + 1 and pb = workerName (the caller applies those);
   - rateLimitTtl > 0 when the rate limit is reached (ms until it resets);
-  - nextDelayed: due time (ms) of the earliest delayed job when nothing was fetched, else 0.
+  - nextDelayed: due time (ms) of the earliest delayed job when nothing was fetched, or when
+    jobs were fetched, none is left ready and f.dueWhenDry is set; else 0;
+  - dry: true when no ready job is left (wait and prioritized empty, or nothing was fetched),
+    false when jobs are left (the marker is then set, so a worker blocking on it wakes at once).
 
   Events: waiting {prev=delayed} for promoted jobs, active {jobId, prev=waiting} per job taken.
 ]]
@@ -117,8 +120,12 @@ local function fetchJobs(K, B, f)
     -- Wake other workers only when work is left for them.
     if rcall("LLEN", K.wait) > 0 or rcall("ZCARD", K.prioritized) > 0 then
       markReady(K.marker)
+      return jobs, 0, 0, false
     end
-    return jobs, 0, 0
+    if f.dueWhenDry then
+      return jobs, 0, nextDelayedDue(K.delayed), true
+    end
+    return jobs, 0, 0, true
   end
-  return jobs, 0, nextDelayedDue(K.delayed)
+  return jobs, 0, nextDelayedDue(K.delayed), true
 end
