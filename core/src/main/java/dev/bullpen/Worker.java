@@ -42,12 +42,12 @@ import org.slf4j.LoggerFactory;
  *       moveToActive says which, and sets the marker itself when it leaves jobs behind), the
  *       loop blocks on BZPOPMIN of the queue's marker on its own connection (named as BullMQ
  *       names worker connections), for at most {@code drainDelay} or until the next delayed job
- *       is due. Every add writes the marker, so
- *       idle workers wake at once and never poll. A block that ends at {@code drainDelay} with
- *       nothing popped is simply renewed (no fetch): the stalled check, which some worker runs
- *       every {@code stalledInterval}, sets the marker if jobs are ready without one. A worker
- *       with {@code skipStalledCheck} fetches after each block instead. Idle, a worker sends a
- *       BZPOPMIN per {@code drainDelay} and a stalled check per {@code stalledInterval}.
+ *       is due. Every add writes the marker, so idle workers wake at once and never poll. A
+ *       block that ends at {@code drainDelay} with nothing popped is simply renewed (no fetch):
+ *       the stalled check, which some worker runs every {@code stalledInterval}, sets the marker
+ *       if jobs are ready without one. A worker with {@code skipStalledCheck} fetches after each
+ *       block instead. Idle, a worker sends a BZPOPMIN per {@code drainDelay} and a stalled
+ *       check per {@code stalledInterval}.
  *   <li><b>Locks.</b> Every job is locked with its own token. One timer renews all held locks in
  *       one call every {@code lockRenewTime}; a job is dropped from the held set just before its
  *       finishing call, so renewal never races a finished job. If renewal reports a lock lost,

@@ -12,8 +12,9 @@
   - rateLimitTtl > 0 when the rate limit is reached (ms until it resets);
   - nextDelayed: due time (ms) of the earliest delayed job when nothing was fetched, or when
     jobs were fetched, none is left ready and f.dueWhenDry is set; else 0;
-  - dry: true when no ready job is left (wait and prioritized empty, or nothing was fetched),
-    false when jobs are left (the marker is then set, so a worker blocking on it wakes at once).
+  - dry: true when no ready job is left (wait and prioritized empty); false or nil when jobs
+    are left (the marker is then set, so a worker blocking on it wakes at once) or when a rate
+    limit, a pause or the global concurrency stopped the call.
 
   Events: waiting {prev=delayed} for promoted jobs, active {jobId, prev=waiting} per job taken.
 ]]
