@@ -267,23 +267,20 @@ public final class Worker<D> implements AutoCloseable {
           dispatch(job);
         }
         failures = 0;
-        if (f.jobs.isEmpty()) {
-          if (f.rateLimitTtl > 0) {
-            limitUntil = System.currentTimeMillis() + f.rateLimitTtl;
-            continue;
-          }
+        if (f.jobs.isEmpty() && f.rateLimitTtl > 0) {
+          limitUntil = System.currentTimeMillis() + f.rateLimitTtl;
+          continue;
+        }
+        if (!f.jobs.isEmpty()) {
+          idleSignals.set(0);
+        }
+        // Nothing was ready, or the call took the last ready jobs: block on the marker (any
+        // later add sets it) rather than ask again, so a job arriving alone costs one fetch.
+        if (f.jobs.isEmpty() || dry) {
           if (idleSignals.getAndIncrement() == 0) {
             each(WorkerListener::onDrained);
           }
           waitForWork(f.nextDelayed);
-        } else if (dry) {
-          // The call took the last ready jobs: block on the marker (any later add sets it)
-          // rather than ask again, so a job arriving alone costs one fetch call, not two.
-          idleSignals.set(1);
-          each(WorkerListener::onDrained);
-          waitForWork(f.nextDelayed);
-        } else {
-          idleSignals.set(0);
         }
       } catch (InterruptedException e) {
         slots.release(taken);
